@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/* internal.h - private to the library: pool layout and shared helpers. */
+#ifndef SNP_INTERNAL_H
+#define SNP_INTERNAL_H
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snatpool.h"
+
+/* Addresses of one family, in configured order. */
+struct snp_family {
+	uint32_t  n;		/* 0: the pool has none of this family */
+	uint8_t   fam;		/* 4 or 6 */
+	uint8_t   alen;		/* 4 or 16 */
+	bool      contiguous;	/* address i == address 0 + i (ascending range) */
+	uint8_t  *addrs;	/* n * alen octets */
+	uint32_t *maglev;	/* Maglev table of maglev_size entries */
+	uint32_t  maglev_size;
+};
+
+struct snatpool {
+	struct snp_family v4, v6;
+	uint64_t seed;
+	uint16_t port_lo, port_hi;
+	uint32_t default_algo;
+};
+
+/* Option structs, checked as libbpf's OPTS_VALID does. */
+bool snp_opts_valid(const void *opts, size_t known_sz);
+#define SNP_OPTS_SZ(o) ((o) ? *(const size_t *)(o) : 0)
+#define SNP_OPTS_HAS(o, f) \
+	((o) && SNP_OPTS_SZ(o) >= offsetof(__typeof__(*(o)), f) + sizeof((o)->f))
+#define SNP_OPTS_GET(o, f, def) (SNP_OPTS_HAS(o, f) ? (o)->f : (def))
+
+static inline const struct snp_family *
+snp_family_of(const struct snatpool *pool, int family)
+{
+	if (family == AF_INET)
+		return &pool->v4;
+	if (family == AF_INET6)
+		return &pool->v6;
+	return NULL;
+}
+
+static inline int snp_alen(int family)
+{
+	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+}
+
+/* Fill @diag (if any) and return -code. */
+int snp_diag(struct snatpool_diag *diag, int code, size_t offset,
+	     const char *token, size_t toklen);
+
+/* maglev.c: build @f's table; 0 or -ENOMEM. */
+int snp_maglev_build(struct snp_family *f, uint64_t seed);
+
+/* algo.c */
+bool snp_algo_known(uint32_t id);
+
+/* select.c: SHA-256 with OpenSSL's EVP, digest fetched once. */
+int snp_evp_sha256(const uint8_t *msg, size_t len, uint8_t digest[32]);
+
+#define SNP_API SNATPOOL_API
+
+#endif /* SNP_INTERNAL_H */

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * select.c - snatpool_select() and its burst form: dispatch to the
+ * freestanding cores in core/, which hold each algorithm's only definition.
+ *
+ * xpf-userspace-v1 hashes with OpenSSL (SHA-NI where the CPU has it): the
+ * message layout and the digest-to-index step come from core/snp_userspace.h,
+ * the digest from EVP.  The EVP_MD is fetched once per process and each
+ * thread reuses one EVP_MD_CTX, freed when the thread exits.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "internal.h"
+#include "core/snp_legacy.h"
+#include "core/snp_userspace.h"
+#include "core/snp_nfpersist.h"
+#include "core/snp_xxh3.h"
+#include "core/snp_maglev.h"
+
+static EVP_MD *snp_sha256_md;
+static pthread_once_t snp_evp_once = PTHREAD_ONCE_INIT;
+static pthread_key_t snp_ctx_key;
+static __thread EVP_MD_CTX *snp_tls_ctx;
+
+static void snp_ctx_free(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
+
+static void snp_evp_init(void)
+{
+	snp_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (pthread_key_create(&snp_ctx_key, snp_ctx_free)) {
+		EVP_MD_free(snp_sha256_md);
+		snp_sha256_md = NULL;
+	}
+}
+
+static EVP_MD_CTX *snp_evp_ctx(void)
+{
+	if (snp_tls_ctx)
+		return snp_tls_ctx;
+	pthread_once(&snp_evp_once, snp_evp_init);
+	if (!snp_sha256_md)
+		return NULL;
+	snp_tls_ctx = EVP_MD_CTX_new();
+	if (snp_tls_ctx && pthread_setspecific(snp_ctx_key, snp_tls_ctx)) {
+		EVP_MD_CTX_free(snp_tls_ctx);
+		snp_tls_ctx = NULL;
+	}
+	return snp_tls_ctx;
+}
+
+int snp_evp_sha256(const uint8_t *msg, size_t len, uint8_t digest[32])
+{
+	EVP_MD_CTX *ctx = snp_evp_ctx();
+	unsigned int dlen;
+
+	if (!ctx || !EVP_DigestInit_ex2(ctx, snp_sha256_md, NULL) ||
+	    !EVP_DigestUpdate(ctx, msg, len) ||
+	    !EVP_DigestFinal_ex(ctx, digest, &dlen))
+		return -SNATPOOL_ECRYPTO;
+	return 0;
+}
+
+static inline int snp_pick_userspace(const struct snp_family *f,
+				     const uint8_t *src, uint32_t *idx)
+{
+	uint8_t msg[SNP_USERSPACE_MSGMAX], d[32];
+	int err = snp_evp_sha256(msg, snp_userspace_msg(f->fam, src, msg), d);
+
+	if (err)
+		return err;
+	*idx = snp_userspace_digest_index(d, f->n);
+	return 0;
+}
+
+/* One source; @f has n >= 1 and the algorithm was checked. */
+static inline int snp_pick(const struct snatpool *pool, const struct snp_family *f,
+			   const uint8_t *src, uint32_t algo, uint32_t *idx)
+{
+	switch (algo) {
+	case SNATPOOL_ALGO_XPF_LEGACY_V0:
+		*idx = f->alen == 4 ? snp_legacy_v4(src, f->n) : snp_legacy_v6(src, f->n);
+		return 0;
+	case SNATPOOL_ALGO_XPF_USERSPACE_V1:
+		return snp_pick_userspace(f, src, idx);
+	case SNATPOOL_ALGO_LINUX_NF_PERSIST:
+		*idx = snp_nfpersist_index(src, f->alen, f->n);
+		return 0;
+	case SNATPOOL_ALGO_XXH3_V1:
+		*idx = snp_xxh3_pick(f->fam, src, pool->seed, f->n);
+		return 0;
+	case SNATPOOL_ALGO_MAGLEV_V1:
+		*idx = f->maglev[snp_maglev_slot(f->fam, src, pool->seed, f->maglev_size)];
+		return 0;
+	}
+	return -SNATPOOL_EALGO;
+}
+
+/* Checks shared by the single and burst forms. */
+static int snp_prepare(const struct snatpool *pool, int family, const void *src,
+		       uint32_t *algo, const struct snp_family **fp)
+{
+	const struct snp_family *f;
+
+	if (!pool || !src)
+		return -EINVAL;
+	f = snp_family_of(pool, family);
+	if (!f)
+		return -EINVAL;
+	if (!*algo)
+		*algo = pool->default_algo;
+	if (!snp_algo_known(*algo))
+		return -SNATPOOL_EALGO;
+	if (!f->n)
+		return -SNATPOOL_ENOFAMILY;
+	if (*algo == SNATPOOL_ALGO_LINUX_NF_PERSIST && !f->contiguous)
+		return -SNATPOOL_ENOTRANGE;
+	*fp = f;
+	return 0;
+}
+
+SNP_API int snatpool_select(const struct snatpool *pool, int family,
+			    const uint8_t *src, uint32_t algo,
+			    uint32_t *index, uint8_t *addr)
+{
+	const struct snp_family *f;
+	uint32_t idx;
+	int err = snp_prepare(pool, family, src, &algo, &f);
+
+	if (!err)
+		err = snp_pick(pool, f, src, algo, &idx);
+	if (err)
+		return err;
+	if (index)
+		*index = idx;
+	if (addr)
+		memcpy(addr, f->addrs + (size_t)idx * f->alen, f->alen);
+	return 0;
+}
+
+SNP_API int snatpool_select_burst(const struct snatpool *pool, int family,
+				  const uint8_t *srcs, size_t count,
+				  uint32_t algo, uint32_t *indexes)
+{
+	const struct snp_family *f;
+	size_t i;
+	int err = snp_prepare(pool, family, srcs, &algo, &f);
+
+	if (err)
+		return err;
+	if (!indexes || count > INT32_MAX)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		err = snp_pick(pool, f, srcs + i * f->alen, algo, &indexes[i]);
+		if (err)
+			return err;
+	}
+	return (int)count;
+}

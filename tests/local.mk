@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Unit tests (Check), vector tests and scripted tests.
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir=$(abs_top_srcdir); top_builddir=$(abs_top_builddir); \
+	SNATPOOL=$(abs_top_builddir)/tools/snatpool; PYTHON3=$(PYTHON3); \
+	CLANG=$(CLANG); GROFF=$(GROFF); \
+	export top_srcdir top_builddir SNATPOOL PYTHON3 CLANG GROFF;
+
+CHECK_LDADD = lib/libsnatpool.la $(CHECK_LIBS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBXXHASH_CFLAGS) $(PTHREAD_CFLAGS)
+
+UNIT_TESTS = tests/check_pool tests/check_select tests/check_algo \
+	tests/check_core tests/check_maglev tests/check_vectors
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_check_pool_SOURCES = tests/check_pool.c tests/testutil.h
+tests_check_pool_CFLAGS = $(UNIT_CFLAGS)
+tests_check_pool_LDADD = $(CHECK_LDADD)
+tests_check_select_SOURCES = tests/check_select.c tests/testutil.h
+tests_check_select_CFLAGS = $(UNIT_CFLAGS)
+tests_check_select_LDADD = $(CHECK_LDADD)
+tests_check_algo_SOURCES = tests/check_algo.c tests/testutil.h
+tests_check_algo_CFLAGS = $(UNIT_CFLAGS)
+tests_check_algo_LDADD = $(CHECK_LDADD)
+tests_check_core_SOURCES = tests/check_core.c tests/testutil.h
+tests_check_core_CFLAGS = $(UNIT_CFLAGS)
+tests_check_core_LDADD = $(CHECK_LDADD) $(LIBCRYPTO_LIBS)
+tests_check_maglev_SOURCES = tests/check_maglev.c tests/testutil.h
+tests_check_maglev_CFLAGS = $(UNIT_CFLAGS)
+tests_check_maglev_LDADD = $(CHECK_LDADD)
+tests_check_vectors_SOURCES = tests/check_vectors.c tests/testutil.h
+tests_check_vectors_CFLAGS = $(UNIT_CFLAGS)
+tests_check_vectors_LDADD = $(CHECK_LDADD)

@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+"""Vectors of snatpool-maglev-v1 (algorithm 5): python3-xxhash plus a
+plain-Python Maglev table written from docs/algorithms.md alone.
+
+    M      = smallest prime >= min(1024 * n, 2^22)
+    offset = XXH3(fam || a, s) mod M
+    skip   = XXH3(fam || a, s ^ 0x9e3779b97f4a7c15) mod (M - 1) + 1
+    table  = Maglev population over the addresses in canonical (octet)
+             order; each entry holds the configured-order index
+    index  = table[mulhi(XXH3(fam || src, s), M)]
+
+Usage: /usr/bin/python3 tests/vectors/gen/snatpool_maglev_v1.py \\
+           > tests/vectors/snatpool-maglev-v1.jsonl
+Depends on: python3-xxhash (check_gen.py proves it first).
+
+Cost: the population is pure Python, about 1 s per million slots.  Every
+pool is covered with seed 0, including n = 4096 and n = 65536 (both get
+M = 4194319, about 11 s each); the other seeds cover the pools of n <= 1024
+and, with seed 2^64-1 only, the larger ones (see SEEDED_MAX_N).  The whole
+file takes about two minutes.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+import snatpool_xxh3_v1 as xxh3v1  # noqa: E402
+
+ALGO = "snatpool-maglev-v1"
+SKIP_SEED = 0x9E3779B97F4A7C15
+SLOTS_PER_ADDR = 1024
+MAX_TARGET = 1 << 22
+SEEDED_MAX_N = 1024     # larger pools: seeds 0 and 2^64-1 only (11 s a table)
+
+
+def is_prime(m):
+    if m < 2:
+        return False
+    if m % 2 == 0:
+        return m == 2
+    d = 3
+    while d * d <= m:
+        if m % d == 0:
+            return False
+        d += 2
+    return True
+
+
+def table_size(n):
+    m = min(SLOTS_PER_ADDR * n, MAX_TARGET)
+    while not is_prime(m):
+        m += 1
+    return m
+
+
+def build(fam, addrs, seed):
+    """The table of one family: M entries, each a configured-order index."""
+    n = len(addrs)
+    m = table_size(n)
+    # Canonical order: by octets, unsigned, memcmp; equal to numeric order
+    # for fixed-length network-order octets.
+    canon = sorted(range(n), key=lambda i: addrs[i].packed)
+    pos = []            # current candidate slot of each address
+    skips = []
+    for i in canon:
+        key = bytes([fam]) + addrs[i].packed
+        offset = xxh3v1.xxh3(key, seed) % m
+        skip = xxh3v1.xxh3(key, seed ^ SKIP_SEED) % (m - 1) + 1
+        pos.append(offset)
+        skips.append(skip)
+    entry = [-1] * m
+    filled = 0
+    while True:
+        for k in range(n):
+            c = pos[k]
+            skip = skips[k]
+            # perm(a, next[a]) advanced one step at a time: offset + j*skip
+            while entry[c] >= 0:
+                c += skip
+                if c >= m:
+                    c -= m
+            entry[c] = canon[k]
+            c += skip
+            pos[k] = c - m if c >= m else c
+            filled += 1
+            if filled == m:
+                return entry
+
+
+_tables = {}
+
+
+def table(fam, addrs, seed):
+    # Keyed by the list's identity; the cache holds the list, so its id
+    # cannot be reused while the entry lives.  One table at a time (4M
+    # entries is about 32 MiB of Python list).
+    key = (fam, id(addrs), seed)
+    if key not in _tables:
+        _tables.clear()
+        _tables[key] = (addrs, build(fam, addrs, seed))
+    return _tables[key][1]
+
+
+def index(fam, src, addrs, seed):
+    t = table(fam, addrs, seed)
+    return t[common.mulhi(xxh3v1.hash_src(fam, src, seed), len(t))]
+
+
+def pick(fam, addrs, seed, src):
+    return index(fam, src.packed, addrs, seed)
+
+
+def main():
+    seeds = common.SEEDS[1:]
+
+    def pick_bounded(fam, addrs, seed, src):
+        if seed not in (0, common.U64) and len(addrs) > SEEDED_MAX_N:
+            return None
+        return pick(fam, addrs, seed, src)
+
+    common.emit(common.generate(ALGO, pick_bounded, seeds=(0,),
+                                few_seeds=seeds))
+
+
+if __name__ == "__main__":
+    main()
