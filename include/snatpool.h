@@ -75,6 +75,9 @@ SNATPOOL_API const char *snatpool_version(void);
 /** Most addresses of one family a pool may hold. */
 #define SNATPOOL_MAX_ADDRS 65536u
 
+/** Default Maglev table size: the largest prime below 2^18 (1 MiB a family). */
+#define SNATPOOL_MAGLEV_SIZE 262139u
+
 /** One pool address in binary form. */
 struct snatpool_addr {
 	int     family;		/* AF_INET or AF_INET6 */
@@ -95,6 +98,10 @@ struct snatpool_pool_opts {
 	uint16_t port_lo;	/* 0 with port_hi 0: 1024-65535 */
 	uint16_t port_hi;
 	uint32_t default_algo;	/* SNATPOOL_ALGO_*; 0: SNATPOOL_ALGO_DEFAULT */
+	uint32_t maglev_size;	/* Maglev table size M, a prime >= the address
+				 * count of each family; 0: SNATPOOL_MAGLEV_SIZE.
+				 * Keep it fixed across pool changes: sources
+				 * move minimally only between tables of one M */
 	size_t   :0;
 };
 
@@ -115,8 +122,10 @@ struct snatpool;
  *          text, offset its position in @addrs)
  * Return: 0; -SNATPOOL_EFAMILY (family neither AF_INET nor AF_INET6),
  * -SNATPOOL_EDUP, -SNATPOOL_EEMPTY, -SNATPOOL_ELIMIT, -SNATPOOL_EPORT,
- * -SNATPOOL_EALGO, -EINVAL (NULL @out, bad @opts), -ENOMEM.
- * Allocates the pool and, per family, its Maglev table (docs/algorithms.md).
+ * -SNATPOOL_EALGO, -SNATPOOL_EMAGLEV, -EINVAL (NULL @out, bad @opts),
+ * -ENOMEM.  Allocates the pool; a family's Maglev table (4 * M octets,
+ * docs/algorithms.md) is built here when the pool's default algorithm is
+ * snatpool-maglev-v1, otherwise on first use.
  */
 SNATPOOL_API int snatpool_pool_new(const struct snatpool_addr *addrs,
 				   size_t count,
@@ -173,9 +182,13 @@ SNATPOOL_API uint32_t snatpool_pool_default_algo(const struct snatpool *pool);
 
 /**
  * snatpool_select() - choose the pool address for one internal source
- * @pool:   read-only, shared by threads; no lock taken, nothing allocated
- *          (xpf-userspace-v1 creates one OpenSSL digest context per thread
- *          on that thread's first call, freed at thread exit)
+ * @pool:   read-only, shared by threads; no lock taken, nothing allocated,
+ *          with two first-use exceptions: xpf-userspace-v1 creates one
+ *          OpenSSL digest context per thread on that thread's first call
+ *          (freed at thread exit), and snatpool-maglev-v1 builds a family's
+ *          table on the pool's first use of it unless the pool was built
+ *          with it as default algorithm (or snatpool_maglev_table() was
+ *          called), under a per-pool lock
  * @family: AF_INET or AF_INET6; @src: 4 or 16 octets, network order
  * @algo:   SNATPOOL_ALGO_*, 0 for the pool's default
  * @index:  NULL, or receives the index in @family's configured order
@@ -183,7 +196,7 @@ SNATPOOL_API uint32_t snatpool_pool_default_algo(const struct snatpool *pool);
  * Return: 0; -SNATPOOL_ENOFAMILY if @pool has no address of @family (fails
  * closed: never a default address); -SNATPOOL_EALGO (unknown @algo);
  * -SNATPOOL_ENOTRANGE (linux-nf-persistent on a non-contiguous family);
- * -SNATPOOL_ECRYPTO; -EINVAL.
+ * -SNATPOOL_ECRYPTO; -ENOMEM (first Maglev use only); -EINVAL.
  */
 SNATPOOL_API int snatpool_select(const struct snatpool *pool, int family,
 				 const uint8_t *src, uint32_t algo,
@@ -206,7 +219,8 @@ SNATPOOL_API int snatpool_select_burst(const struct snatpool *pool, int family,
  *         owned by @pool (valid while it lives); fill a BPF array map or a
  *         DPDK array from it
  * @size:  receives M, the table size (a prime, docs/algorithms.md)
- * Return: 0; -SNATPOOL_ENOFAMILY; -EINVAL.
+ * Builds the table if it was not built yet (then thread-safe, may allocate).
+ * Return: 0; -SNATPOOL_ENOFAMILY; -ENOMEM; -EINVAL.
  */
 SNATPOOL_API int snatpool_maglev_table(const struct snatpool *pool, int family,
 				       const uint32_t **table, uint32_t *size);
@@ -265,7 +279,437 @@ SNATPOOL_API int snatpool_algo_list(uint32_t *ids, size_t max);
 /* Tables (persistent NAT)                                             */
 /* ------------------------------------------------------------------ */
 
-/* (persistent-NAT tables: see the tables section when present) */
+/*
+ * A table holds the translation state of one pool: which internal source
+ * (protocol, address, port) owns which translated tuple (protocol, pool
+ * address, port), how many live flows use it, and, with persistent NAT
+ * (RFC 4787 endpoint-independent mapping, Junos "persistent-nat"), the
+ * idle leases that keep a tuple for a source after its last flow ended.
+ *
+ * A dataplane calls snatpool_table_claim() for each new flow and
+ * snatpool_table_release() when the flow ends (or
+ * snatpool_table_rollback() when installing the session failed).  Time is
+ * the caller's: @now is seconds of a monotonic clock (e.g. CLOCK_MONOTONIC),
+ * never going back (a smaller @now than one already seen counts as the
+ * larger one).  Due leases are expired a few at a time inside the calls, in
+ * amortized O(1), never by scanning the table; snatpool_table_expire() does
+ * it on demand.
+ *
+ * Threads: every call may be made by any number of threads at once.  State
+ * is sharded by internal source address, each shard and each (address,
+ * protocol) port space behind its own short lock; there is no table-wide
+ * lock, except that with the delta stream on (delta_capacity) appending a
+ * record takes the stream's lock.
+ *
+ * Protocols: IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6
+ * (ports are the query identifier), IPPROTO_DCCP, IPPROTO_SCTP,
+ * IPPROTO_UDPLITE; each has its own port space per pool address.  Others
+ * fail with -EPROTONOSUPPORT.
+ */
+
+/** A persistent-NAT table: opaque; see snatpool_table_new(). */
+struct snatpool_table;
+
+/** Which remote hosts may reach a persistent mapping (Junos permit modes). */
+enum snatpool_permit {
+	SNATPOOL_PERMIT_NONE             = 0, /* no persistent NAT: a mapping dies with its last flow */
+	SNATPOOL_PERMIT_ANY_REMOTE_HOST  = 1, /* any remote host (full cone) */
+	SNATPOOL_PERMIT_TARGET_HOST      = 2, /* remote addresses this source sent to */
+	SNATPOOL_PERMIT_TARGET_HOST_PORT = 3, /* remote address and port pairs it sent to */
+};
+
+/** How a new port is chosen once port preservation did not apply. */
+enum snatpool_port_strategy {
+	SNATPOOL_PORTS_SEQUENTIAL = 0, /* per-address cursor, then oldest freed port first */
+	SNATPOOL_PORTS_RANDOM     = 1, /* random start, next free port (RFC 6056 alg. 1) */
+};
+
+/** Table flags. */
+enum snatpool_table_flags {
+	SNATPOOL_TABLE_F_PAIRED          = 1u << 0, /* address from snatpool_select(): paired pooling */
+	SNATPOOL_TABLE_F_NO_PRESERVE     = 1u << 1, /* do not try to keep the original port */
+	SNATPOOL_TABLE_F_PRESERVE_PARITY = 1u << 2, /* keep the original port's parity (RFC 4787 REQ-4) */
+};
+
+/** Mapping event types, for the event hook (RFC 6888 REQ-12 logging). */
+enum snatpool_event_type {
+	SNATPOOL_EV_CREATED    = 1, /* a tuple was given to a source */
+	SNATPOOL_EV_RELEASED   = 2, /* the tuple was freed (last flow gone, no lease kept) */
+	SNATPOOL_EV_EXPIRED    = 3, /* an idle lease timed out; its tuple was freed */
+	SNATPOOL_EV_ROLLEDBACK = 4, /* a claim was undone; its tuple is free at once */
+	SNATPOOL_EV_UTIL_RAISE = 5, /* port utilization reached util_raise_pct */
+	SNATPOOL_EV_UTIL_CLEAR = 6, /* port utilization fell to util_clear_pct */
+};
+
+/** One flow as the dataplane sees it: the key of its mapping and its remote end. */
+struct snatpool_flow {
+	int      family;	/* AF_INET or AF_INET6, both addresses */
+	uint8_t  proto;		/* IPPROTO_*, see above */
+	uint16_t sport;		/* original source port, host order (ICMP: identifier) */
+	uint16_t dport;		/* remote port, host order (0 for ICMP) */
+	uint8_t  src[16];	/* original source address, network order */
+	uint8_t  dst[16];	/* remote address, network order */
+};
+
+/** A mapping: a source (protocol, address, port) and its translated tuple. */
+struct snatpool_mapping {
+	int      family;
+	uint8_t  proto;
+	uint16_t sport;		/* the key: original source port */
+	uint8_t  src[16];	/* the key: original source address */
+	uint32_t xindex;	/* translated address: index in @family's configured order */
+	uint8_t  xaddr[16];	/* translated address */
+	uint16_t xport;		/* translated port, host order */
+	uint32_t flows;		/* live flows using it */
+	uint32_t expires;	/* idle lease: its deadline (caller's clock); 0 while flows live */
+	uint32_t flags;		/* SNATPOOL_MAP_F_* */
+};
+
+/** Mapping flags. */
+enum snatpool_mapping_flags {
+	SNATPOOL_MAP_F_NEW       = 1u << 0, /* this claim created the mapping */
+	SNATPOOL_MAP_F_REUSED    = 1u << 1, /* this claim reused a live mapping or an idle lease */
+	SNATPOOL_MAP_F_PRESERVED = 1u << 2, /* the translated port is the original port */
+};
+
+/** A mapping event, passed to the event hook. */
+struct snatpool_table_event {
+	uint32_t type;		/* SNATPOOL_EV_* */
+	uint32_t now;		/* the @now of the call that caused it */
+	uint32_t util_pct;	/* SNATPOOL_EV_UTIL_*: utilization, percent */
+	struct snatpool_mapping map;	/* not for SNATPOOL_EV_UTIL_* */
+};
+
+/**
+ * snatpool_table_event_cb - the event hook
+ * Called on the thread that caused the event, with one of the table's locks
+ * held: it must return quickly and must not call into the table.
+ */
+typedef void (*snatpool_table_event_cb)(const struct snatpool_table_event *ev,
+					void *ctx);
+
+/** Table options; all zero gives the defaults named below. */
+struct snatpool_table_opts {
+	size_t   sz;		/* sizeof(struct snatpool_table_opts) */
+	uint32_t max_mappings;	/* live-flow table capacity (mappings and leases); 0: 65536 */
+	uint32_t flags;		/* SNATPOOL_TABLE_F_* */
+	uint32_t permit;	/* SNATPOOL_PERMIT_*; NONE: no persistent NAT */
+	uint32_t strategy;	/* SNATPOOL_PORTS_* */
+	uint32_t algo;		/* paired selection: SNATPOOL_ALGO_*; 0: the pool's default */
+	uint32_t inactivity_timeout;	/* idle lease lifetime, s; 0: 300 */
+	uint32_t max_session_number;	/* most live flows per mapping; 0: 65535 */
+	uint32_t hold_down;	/* s a freed port rests before reuse; 0: none (RFC 8512 suggests 120) */
+	uint32_t port_quota;	/* most ports one internal address may hold; 0: no limit */
+	uint32_t shards;	/* power of two, 1..256; 0: 64 */
+	uint64_t seed;		/* hashing and random ports; 0: from getrandom() */
+	uint8_t  util_raise_pct;	/* utilization alarm raise threshold, 1..100; 0: no alarm */
+	uint8_t  util_clear_pct;	/* clear threshold (< raise); 0 with raise set: raise - 10 */
+	uint32_t delta_capacity;	/* HA stream: records kept for export; 0: stream off */
+	uint32_t expire_budget;	/* due leases expired per call; 0: 8 */
+	snatpool_table_event_cb event_cb;	/* NULL: no events */
+	void    *event_ctx;
+	size_t   :0;
+};
+
+/**
+ * snatpool_table_new() - create a table for @pool
+ * @pool: the pool; it is only read and must outlive the table (pools are
+ *        immutable: to change a pool, build a new one and a new table)
+ * @opts: NULL for defaults
+ * @out:  receives the table (untouched on error)
+ * Return: 0; -EINVAL (bad @opts, unknown flags, strategy or permit mode,
+ * shards not a power of two, clear >= raise); -SNATPOOL_EALGO;
+ * -ENOMEM.  Allocates the shards and their hash heads at once; mappings
+ * and port spaces as they are first used.
+ */
+SNATPOOL_API int snatpool_table_new(const struct snatpool *pool,
+				    const struct snatpool_table_opts *opts,
+				    struct snatpool_table **out);
+
+/** snatpool_table_free() - free @t (no thread may still use it); NULL is a no-op. */
+SNATPOOL_API void snatpool_table_free(struct snatpool_table *t);
+
+/**
+ * snatpool_table_claim() - get the translated tuple for a new flow
+ * @flow: the flow; with target-host permit modes its remote end is recorded
+ * @now:  caller's monotonic seconds
+ * @out:  NULL, or receives the mapping (flags say new, reused, preserved)
+ *
+ * A live mapping or an unexpired lease of (proto, src, sport) is reused.
+ * Otherwise a tuple no other mapping owns is claimed: the address is
+ * snatpool_select()'s with SNATPOOL_TABLE_F_PAIRED (and only that one),
+ * else any address with a free port, starting at one picked by a hash of
+ * the source; the port is the original one when it is in range, free and
+ * not resting, else by the table's strategy (keeping parity if asked).
+ * Never takes an owned tuple and never evicts a mapping (RFC 6888 REQ-11).
+ * Return: 0; -SNATPOOL_EEXHAUSTED (no free port: on the paired address, or
+ * on any address); -SNATPOOL_EFULL (table at max_mappings);
+ * -SNATPOOL_EQUOTA (source at port_quota); -SNATPOOL_ESESSIONS (mapping at
+ * max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT; -EINVAL;
+ * -ENOMEM; a snatpool_select() error.
+ */
+SNATPOOL_API int snatpool_table_claim(struct snatpool_table *t,
+				      const struct snatpool_flow *flow,
+				      uint32_t now, struct snatpool_mapping *out);
+
+/**
+ * snatpool_table_release() - a flow of @flow's key ended
+ * When its last flow ends a mapping becomes an idle lease for
+ * inactivity_timeout seconds (persistent NAT), or is freed at once (its
+ * port then rests hold_down seconds before reuse).
+ * Return: 0; -ENOENT (no live flow of that key); -EPROTONOSUPPORT; -EINVAL.
+ */
+SNATPOOL_API int snatpool_table_release(struct snatpool_table *t,
+					const struct snatpool_flow *flow,
+					uint32_t now);
+
+/**
+ * snatpool_table_rollback() - undo a claim whose session install failed
+ * If the claim created the mapping and no other flow uses it, the mapping
+ * is removed and its tuple is free again at once (no lease, no hold-down);
+ * otherwise this is snatpool_table_release() (a reused lease goes idle and
+ * expires as usual, it is never pinned).
+ * Return: as snatpool_table_release().
+ */
+SNATPOOL_API int snatpool_table_rollback(struct snatpool_table *t,
+					 const struct snatpool_flow *flow,
+					 uint32_t now);
+
+/**
+ * snatpool_table_lookup() - the mapping of @flow's key (proto, src, sport)
+ * Return: 0 and *@out; -ENOENT (none, or only an expired lease); -EINVAL.
+ */
+SNATPOOL_API int snatpool_table_lookup(struct snatpool_table *t,
+				       const struct snatpool_flow *flow,
+				       uint32_t now, struct snatpool_mapping *out);
+
+/**
+ * snatpool_table_lookup_xlat() - the mapping owning a translated tuple
+ * (for inbound packets: @xaddr, @xport are their destination)
+ * Return: 0 and *@out; -ENOENT; -EPROTONOSUPPORT; -EINVAL.
+ */
+SNATPOOL_API int snatpool_table_lookup_xlat(struct snatpool_table *t,
+					    int family, uint8_t proto,
+					    const uint8_t *xaddr, uint16_t xport,
+					    uint32_t now,
+					    struct snatpool_mapping *out);
+
+/**
+ * snatpool_table_permit() - may @remote:@rport reach the translated tuple?
+ * Asked for an inbound packet with no session: permitted if a mapping owns
+ * the tuple and the table's permit mode admits the remote end (any host;
+ * a host the source sent to; an address and port pair it sent to).
+ * Return: 1 permitted; 0 not (counted); -ENOENT no mapping owns the tuple
+ * (or the table keeps no persistent NAT); -EPROTONOSUPPORT; -EINVAL.
+ */
+SNATPOOL_API int snatpool_table_permit(struct snatpool_table *t, int family,
+				       uint8_t proto, const uint8_t *xaddr,
+				       uint16_t xport, const uint8_t *remote,
+				       uint16_t rport, uint32_t now);
+
+/**
+ * snatpool_table_expire() - expire leases due at @now
+ * @budget: most leases to expire; 0 for all that are due
+ * Return: how many expired.
+ */
+SNATPOOL_API int snatpool_table_expire(struct snatpool_table *t, uint32_t now,
+				       size_t budget);
+
+/**
+ * Table and pool counters.  Names follow RFC 8512 (ietf-nat statistics)
+ * where it has one.  Set sz (SNATPOOL_OPTS()); fields beyond it are not
+ * written.
+ */
+struct snatpool_table_stats {
+	size_t   sz;
+	uint64_t live_flows;		/* flows claimed and not yet released */
+	uint64_t total_mappings;	/* RFC 8512 total-mappings: live and idle */
+	uint64_t total_tcp_mappings;	/* RFC 8512 */
+	uint64_t total_udp_mappings;	/* RFC 8512 */
+	uint64_t total_icmp_mappings;	/* RFC 8512 (ICMP and ICMPv6) */
+	uint64_t leases;		/* idle persistent leases (a subset of the mappings) */
+	uint64_t ports_allocated;	/* RFC 8512 port-numbers/ports-allocated: owned tuples */
+	uint64_t ports_free;		/* RFC 8512 port-numbers/ports-free, summed over protocols in use */
+	uint64_t allocations;		/* mappings created */
+	uint64_t reuses;		/* claims that reused a live mapping or a lease */
+	uint64_t releases;		/* flows released */
+	uint64_t rollbacks;		/* flows rolled back */
+	uint64_t expirations;		/* idle leases expired */
+	uint64_t exhausted_ports;	/* claims failed: no free port on any address */
+	uint64_t exhausted_paired;	/* claims failed: the paired address had no free port */
+	uint64_t exhausted_holddown;	/* of those, some port was free but resting */
+	uint64_t table_full;		/* claims failed: max_mappings */
+	uint64_t quota_exceeded;	/* claims failed: port_quota (RFC 6888 REQ-4) */
+	uint64_t session_limit;		/* claims failed: max_session_number */
+	uint64_t permit_denied;		/* snatpool_table_permit() said no */
+	uint64_t delta_exported;	/* HA records produced */
+	uint64_t delta_lost;		/* HA records dropped: stream buffer full */
+	uint64_t imports_applied;	/* HA records and snapshot mappings applied */
+	uint64_t imports_duplicate;	/* HA records seen before (ignored) */
+	uint64_t imports_rejected;	/* HA records refused: tuple owned by another source */
+	uint32_t util_pct;		/* port utilization of the busiest protocol, percent */
+	uint32_t util_alarm;		/* 1 while the utilization alarm is raised */
+	uint64_t util_raised;		/* times the alarm was raised */
+	uint64_t util_cleared;		/* times it was cleared */
+	size_t   :0;
+};
+
+/**
+ * snatpool_table_stats() - read the counters into @st
+ * Locks each shard in turn, so totals are exact when no call runs.
+ * Return: 0; -EINVAL (NULL, or @st->sz too small for @st->sz itself).
+ */
+SNATPOOL_API int snatpool_table_stats(struct snatpool_table *t,
+				      struct snatpool_table_stats *st);
+
+/** Called once per mapping by snatpool_table_walk(); non-zero stops the walk. */
+typedef int (*snatpool_table_walk_cb)(const struct snatpool_mapping *m, void *ctx);
+
+/**
+ * snatpool_table_walk() - call @cb for every mapping (shard by shard, each
+ * under its lock: @cb must not call into the table)
+ * Return: 0, or the first non-zero value of @cb.
+ */
+SNATPOOL_API int snatpool_table_walk(struct snatpool_table *t, uint32_t now,
+				     snatpool_table_walk_cb cb, void *ctx);
+
+/*
+ * Snapshots: a table's mappings (keys, tuples, flow counts, remaining lease
+ * lifetimes, permitted remotes) in a versioned, checksummed binary format
+ * (lib/table_snapshot.c describes it).  Lifetimes are stored relative to
+ * the saving @now and rebased on the loading @now, so they survive a
+ * restart whose monotonic clock starts again.
+ */
+
+/**
+ * snatpool_table_snapshot() - write a snapshot of @t into @buf
+ * Return: the snapshot's length; it was written only if <= @cap (call with
+ * @cap 0 to size a buffer; the table may grow in between); -EINVAL; -ENOMEM.
+ */
+SNATPOOL_API long snatpool_table_snapshot(struct snatpool_table *t, uint32_t now,
+					  void *buf, size_t cap);
+
+/**
+ * snatpool_table_save() - save a snapshot to @path, crash-safe: a
+ * temporary file beside it, fsync, rename, fsync of the directory
+ * Return: 0; -errno (the old file, if any, is untouched).
+ */
+SNATPOOL_API int snatpool_table_save(struct snatpool_table *t,
+				     const char *path, uint32_t now);
+
+/**
+ * snatpool_table_load_mem() - load a snapshot into the empty table @t
+ * Everything is checked before anything is applied: on any error @t is
+ * left exactly as it was.
+ * Return: the number of mappings loaded; -EBUSY (@t is not empty);
+ * -SNATPOOL_ESNAPSHOT (truncated, corrupt, foreign version, another pool,
+ * or inconsistent: a key or tuple twice, a tuple outside the pool);
+ * -SNATPOOL_EFULL, -SNATPOOL_EQUOTA (does not fit @t's limits); -ENOMEM.
+ */
+SNATPOOL_API int snatpool_table_load_mem(struct snatpool_table *t,
+					 const void *buf, size_t len,
+					 uint32_t now);
+
+/**
+ * snatpool_table_load() - snatpool_table_load_mem() from a file
+ * Return: as snatpool_table_load_mem(), or -errno reading @path.
+ */
+SNATPOOL_API int snatpool_table_load(struct snatpool_table *t,
+				     const char *path, uint32_t now);
+
+/*
+ * HA delta stream: with delta_capacity set, every change (mapping created,
+ * refreshed, released to an idle lease, expired, freed, rolled back) is
+ * queued as a fixed-size, versioned, checksummed record with a sequence
+ * number.  A peer imports them to hold the same mappings and port
+ * ownership.  Records older than the importer's last one are ignored
+ * (replays are idempotent); a gap stops the import with -SNATPOOL_EGAP
+ * (resynchronize with a snapshot); a record giving a tuple to a second
+ * source is rejected and counted.
+ */
+
+/** Size of one HA delta record, octets. */
+#define SNATPOOL_DELTA_RECORD_SIZE 96
+
+/**
+ * snatpool_table_delta_export() - move queued records into @buf
+ * Return: octets written (whole records, at most @cap); -EINVAL.
+ */
+SNATPOOL_API long snatpool_table_delta_export(struct snatpool_table *t,
+					      void *buf, size_t cap);
+
+/**
+ * snatpool_table_delta_import() - apply records exported by a peer
+ * @consumed: NULL, or receives the octets used (whole records; a record
+ *            cut short at the end is left for the next call)
+ * Each record is applied entirely or not at all.
+ * Return: records applied; -SNATPOOL_EDELTA (bad version, checksum or
+ * field, or another pool: nothing from that record on is applied);
+ * -SNATPOOL_EGAP (a record is missing before the next one); -ENOMEM.
+ */
+SNATPOOL_API int snatpool_table_delta_import(struct snatpool_table *t,
+					     const void *buf, size_t len,
+					     uint32_t now, size_t *consumed);
+
+/*
+ * Deterministic port blocks (RFC 7422): each subscriber of a range gets a
+ * fixed pool address and port block by arithmetic alone, so no per-flow
+ * state or logging is needed.  Subscriber i (counting from the range's
+ * base) gets address i mod n of the pool's @xfamily and block i div n of
+ * that address's port range.
+ */
+
+/** Port block geometry. */
+struct snatpool_portblock_opts {
+	size_t   sz;
+	int      family;	/* subscribers: AF_INET, or AF_INET6 prefixes */
+	uint8_t  base[16];	/* first subscriber address (or prefix), network order */
+	uint32_t count;		/* subscribers */
+	uint8_t  prefix_len;	/* AF_INET6: subscriber prefix length, 32..64; AF_INET: 0 or 32 */
+	int      xfamily;	/* pool family handed out; 0: AF_INET */
+	uint16_t block_size;	/* ports per block */
+	size_t   :0;
+};
+
+/** A port block plan: opaque, immutable, shared by threads. */
+struct snatpool_portblock;
+
+/**
+ * snatpool_portblock_new() - build a plan over @pool (which must outlive it)
+ * Return: 0; -SNATPOOL_EGEOMETRY (count 0, block size 0 or above the port
+ * range, too few blocks for @count subscribers, bad prefix length, base
+ * with bits set past its prefix, range overflowing the address space);
+ * -SNATPOOL_ENOFAMILY; -EINVAL; -ENOMEM.
+ */
+SNATPOOL_API int snatpool_portblock_new(const struct snatpool *pool,
+					const struct snatpool_portblock_opts *opts,
+					struct snatpool_portblock **out);
+
+/** snatpool_portblock_free() - NULL is a no-op. */
+SNATPOOL_API void snatpool_portblock_free(struct snatpool_portblock *pb);
+
+/**
+ * snatpool_portblock_map() - the block of subscriber @src
+ * @src: 4 or 16 octets of the subscriber family (an AF_INET6 address
+ *       anywhere in the subscriber's prefix)
+ * @xindex, @xaddr (16 octets), @port_lo, @port_hi: NULL or receive the block
+ * Return: the subscriber's number (>= 0); -ENOENT outside the range; -EINVAL.
+ */
+SNATPOOL_API long snatpool_portblock_map(const struct snatpool_portblock *pb,
+					 const uint8_t *src, uint32_t *xindex,
+					 uint8_t *xaddr, uint16_t *port_lo,
+					 uint16_t *port_hi);
+
+/**
+ * snatpool_portblock_reverse() - the subscriber using @xaddr:@xport
+ * @sub: receives the subscriber's address (AF_INET6: its prefix, host
+ *       bits zero), 4 or 16 octets
+ * Return: the subscriber's number; -ENOENT (no subscriber has it: not a
+ * pool address, outside the blocks or past @count); -EINVAL.
+ */
+SNATPOOL_API long snatpool_portblock_reverse(const struct snatpool_portblock *pb,
+					     const uint8_t *xaddr, uint16_t xport,
+					     uint8_t *sub);
 
 /* ------------------------------------------------------------------ */
 /* Golden vectors                                                      */
@@ -367,6 +811,16 @@ enum snatpool_error {
 	SNATPOOL_ECRYPTO,	/* OpenSSL failed */
 	SNATPOOL_EVECTOR,	/* malformed vector line */
 	SNATPOOL_ESYNTAX,	/* malformed spec token */
+	SNATPOOL_EEXHAUSTED,	/* no free port (on the paired address or any) */
+	SNATPOOL_EFULL,		/* table at its mapping capacity */
+	SNATPOOL_EQUOTA,	/* internal address at its port quota */
+	SNATPOOL_ESESSIONS,	/* mapping at its max session number */
+	SNATPOOL_ESNAPSHOT,	/* truncated, corrupt, foreign or inconsistent snapshot */
+	SNATPOOL_EDELTA,	/* malformed or foreign HA delta record */
+	SNATPOOL_EGAP,		/* HA delta records missing */
+	SNATPOOL_ECONFLICT,	/* tuple owned by another source */
+	SNATPOOL_EGEOMETRY,	/* port block geometry does not fit */
+	SNATPOOL_EMAGLEV,	/* Maglev size not a prime >= the address count */
 	SNATPOOL_EERR_END	/* first unused code */
 };
 

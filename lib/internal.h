@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,8 +20,9 @@ struct snp_family {
 	uint8_t   alen;		/* 4 or 16 */
 	bool      contiguous;	/* address i == address 0 + i (ascending range) */
 	uint8_t  *addrs;	/* n * alen octets */
-	uint32_t *maglev;	/* Maglev table of maglev_size entries */
-	uint32_t  maglev_size;
+	uint32_t *maglev;	/* Maglev table (pool->maglev_size entries) or
+				 * NULL until first use: read with acquire,
+				 * written once under pool->maglev_lock */
 };
 
 struct snatpool {
@@ -28,6 +30,8 @@ struct snatpool {
 	uint64_t seed;
 	uint16_t port_lo, port_hi;
 	uint32_t default_algo;
+	uint32_t maglev_size;
+	pthread_mutex_t maglev_lock;
 };
 
 /* Option structs, checked as libbpf's OPTS_VALID does. */
@@ -56,8 +60,9 @@ static inline int snp_alen(int family)
 int snp_diag(struct snatpool_diag *diag, int code, size_t offset,
 	     const char *token, size_t toklen);
 
-/* maglev.c: build @f's table; 0 or -ENOMEM. */
-int snp_maglev_build(struct snp_family *f, uint64_t seed);
+/* maglev.c: @f's table, built on first use; NULL only when out of memory. */
+const uint32_t *snp_maglev_get(const struct snatpool *pool, const struct snp_family *f);
+bool snp_is_prime(uint32_t m);
 
 /* algo.c */
 bool snp_algo_known(uint32_t id);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * maglev.c - building the snatpool-maglev-v1 lookup table (the lookup
- * itself is in core/snp_maglev.h).  docs/algorithms.md defines the table
- * size, the permutation and the population order; this follows it.
+ * itself is in core/snp_maglev.h).  docs/algorithms.md defines the
+ * permutation and the population order; this follows it.  The table size M
+ * is the pool's (SNATPOOL_MAGLEV_SIZE unless set): it must not depend on
+ * the address count, or removing one address would reshuffle everything.
+ * Tables are built on first use, once, under the pool's lock, and published
+ * with release order so that readers never lock.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +14,7 @@
 #include "internal.h"
 #include "core/snp_maglev.h"
 
-static bool snp_is_prime(uint32_t m)
+bool snp_is_prime(uint32_t m)
 {
 	uint32_t d;
 
@@ -24,17 +28,6 @@ static bool snp_is_prime(uint32_t m)
 	return true;
 }
 
-/* Smallest prime >= min(1024 * n, 2^22). */
-static uint32_t snp_maglev_size(uint32_t n)
-{
-	uint64_t t = (uint64_t)n * SNP_MAGLEV_SLOTS_PER_ADDR;
-	uint32_t m = t < SNP_MAGLEV_MAX_TARGET ? (uint32_t)t : SNP_MAGLEV_MAX_TARGET;
-
-	while (!snp_is_prime(m))
-		m++;
-	return m;
-}
-
 static int snp_addr_cmp(const void *a, const void *b, void *arg)
 {
 	const struct snp_family *f = arg;
@@ -43,9 +36,10 @@ static int snp_addr_cmp(const void *a, const void *b, void *arg)
 		      f->addrs + (size_t)*(const uint32_t *)b * f->alen, f->alen);
 }
 
-int snp_maglev_build(struct snp_family *f, uint64_t seed)
+static uint32_t *snp_maglev_build(const struct snp_family *f, uint64_t seed,
+				  uint32_t m)
 {
-	uint32_t m = snp_maglev_size(f->n), filled = 0, i;
+	uint32_t filled = 0, i;
 	uint32_t *order = malloc(sizeof(*order) * f->n);
 	uint32_t *pos = malloc(sizeof(*pos) * f->n);
 	uint32_t *skip = malloc(sizeof(*skip) * f->n);
@@ -53,13 +47,13 @@ int snp_maglev_build(struct snp_family *f, uint64_t seed)
 
 	if (!order || !pos || !skip || !table) {
 		free(order); free(pos); free(skip); free(table);
-		return -ENOMEM;
+		return NULL;
 	}
 	for (i = 0; i < f->n; i++)
 		order[i] = i;
 	/* Canonical order: addresses sorted by octets, so that the table does
 	 * not depend on the configured order. */
-	qsort_r(order, f->n, sizeof(*order), snp_addr_cmp, f);
+	qsort_r(order, f->n, sizeof(*order), snp_addr_cmp, (void *)f);
 
 	for (i = 0; i < f->n; i++)
 		snp_maglev_perm(f->fam, f->addrs + (size_t)order[i] * f->alen,
@@ -81,7 +75,24 @@ int snp_maglev_build(struct snp_family *f, uint64_t seed)
 		}
 	}
 	free(order); free(pos); free(skip);
-	f->maglev = table;
-	f->maglev_size = m;
-	return 0;
+	return table;
+}
+
+const uint32_t *snp_maglev_get(const struct snatpool *pool, const struct snp_family *f)
+{
+	struct snatpool *mp = (struct snatpool *)pool;	/* the lazy part only */
+	struct snp_family *mf = (struct snp_family *)f;
+	uint32_t *t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
+
+	if (t)
+		return t;
+	pthread_mutex_lock(&mp->maglev_lock);
+	t = mf->maglev;
+	if (!t) {
+		t = snp_maglev_build(f, pool->seed, pool->maglev_size);
+		if (t)
+			__atomic_store_n(&mf->maglev, t, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&mp->maglev_lock);
+	return t;
 }

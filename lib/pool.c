@@ -66,12 +66,32 @@ static void snp_family_free(struct snp_family *f)
 	free(f->maglev);
 }
 
+/* The table size: @want or the default, a prime >= every family's count. */
+static int snp_maglev_size_check(const struct snatpool_pool_opts *opts,
+				 size_t n4, size_t n6, uint32_t *msize,
+				 struct snatpool_diag *diag)
+{
+	uint32_t m = SNP_OPTS_GET(opts, maglev_size, 0);
+	char tok[16];
+	int len;
+
+	if (!m)
+		m = SNATPOOL_MAGLEV_SIZE;
+	if (!snp_is_prime(m) || m < n4 || m < n6) {
+		len = snprintf(tok, sizeof(tok), "%u", m);
+		return snp_diag(diag, SNATPOOL_EMAGLEV, 0, tok, (size_t)len);
+	}
+	*msize = m;
+	return 0;
+}
+
 SNP_API void snatpool_pool_free(struct snatpool *pool)
 {
 	if (!pool)
 		return;
 	snp_family_free(&pool->v4);
 	snp_family_free(&pool->v6);
+	pthread_mutex_destroy(&pool->maglev_lock);
 	free(pool);
 }
 
@@ -104,8 +124,7 @@ static int snp_opts_check(const struct snatpool_pool_opts *opts,
 }
 
 static int snp_family_fill(struct snp_family *f, int family,
-			   const struct snatpool_addr *addrs, size_t count,
-			   uint64_t seed)
+			   const struct snatpool_addr *addrs, size_t count)
 {
 	size_t i, k = 0;
 
@@ -122,7 +141,7 @@ static int snp_family_fill(struct snp_family *f, int family,
 		if (addrs[i].family == family)
 			memcpy(f->addrs + (size_t)f->n++ * f->alen, addrs[i].addr, f->alen);
 	f->contiguous = snp_contiguous(f);
-	return snp_maglev_build(f, seed);
+	return 0;
 }
 
 int snp_pool_build(const struct snatpool_addr *addrs, size_t count,
@@ -133,7 +152,7 @@ int snp_pool_build(const struct snatpool_addr *addrs, size_t count,
 	struct snatpool *pool;
 	size_t n4 = 0, n6 = 0, i, k, dup = SIZE_MAX;
 	uint16_t lo, hi;
-	uint32_t algo;
+	uint32_t algo, msize = 0;
 	int fam, err;
 
 	*bad = SIZE_MAX;
@@ -157,6 +176,9 @@ int snp_pool_build(const struct snatpool_addr *addrs, size_t count,
 	}
 	if (!count)
 		return -SNATPOOL_EEMPTY;
+	err = snp_maglev_size_check(opts, n4, n6, &msize, diag);
+	if (err)
+		return err;
 
 	ents = malloc(sizeof(*ents) * count);
 	if (!ents)
@@ -184,9 +206,16 @@ int snp_pool_build(const struct snatpool_addr *addrs, size_t count,
 	pool->port_lo = lo;
 	pool->port_hi = hi;
 	pool->default_algo = algo;
-	err = snp_family_fill(&pool->v4, AF_INET, addrs, count, pool->seed);
+	pool->maglev_size = msize;
+	pthread_mutex_init(&pool->maglev_lock, NULL);
+	err = snp_family_fill(&pool->v4, AF_INET, addrs, count);
 	if (!err)
-		err = snp_family_fill(&pool->v6, AF_INET6, addrs, count, pool->seed);
+		err = snp_family_fill(&pool->v6, AF_INET6, addrs, count);
+	/* A pool whose default is Maglev gets its tables now, not per packet. */
+	if (!err && algo == SNATPOOL_ALGO_MAGLEV_V1 &&
+	    ((pool->v4.n && !snp_maglev_get(pool, &pool->v4)) ||
+	     (pool->v6.n && !snp_maglev_get(pool, &pool->v6))))
+		err = -ENOMEM;
 	if (err) {
 		snatpool_pool_free(pool);
 		return err;
@@ -211,7 +240,8 @@ SNP_API int snatpool_pool_new(const struct snatpool_addr *addrs, size_t count,
 		else
 			snprintf(text, sizeof(text), "family %d", addrs[bad].family);
 		snp_diag(diag, -err, bad, text, strlen(text));
-	} else if (err < 0 && err != -SNATPOOL_EPORT && err != -SNATPOOL_EALGO) {
+	} else if (err < 0 && err != -SNATPOOL_EPORT && err != -SNATPOOL_EALGO &&
+		   err != -SNATPOOL_EMAGLEV) {
 		snp_diag(diag, -err, 0, NULL, 0);
 	}
 	return err;
@@ -265,6 +295,7 @@ SNP_API int snatpool_maglev_table(const struct snatpool *pool, int family,
 				  const uint32_t **table, uint32_t *size)
 {
 	const struct snp_family *f;
+	const uint32_t *t;
 
 	if (!pool || !table || !size)
 		return -EINVAL;
@@ -273,7 +304,10 @@ SNP_API int snatpool_maglev_table(const struct snatpool *pool, int family,
 		return -EINVAL;
 	if (!f->n)
 		return -SNATPOOL_ENOFAMILY;
-	*table = f->maglev;
-	*size = f->maglev_size;
+	t = snp_maglev_get(pool, f);
+	if (!t)
+		return -ENOMEM;
+	*table = t;
+	*size = pool->maglev_size;
 	return 0;
 }

@@ -94,9 +94,14 @@ static inline int snp_pick(const struct snatpool *pool, const struct snp_family 
 	case SNATPOOL_ALGO_XXH3_V1:
 		*idx = snp_xxh3_pick(f->fam, src, pool->seed, f->n);
 		return 0;
-	case SNATPOOL_ALGO_MAGLEV_V1:
-		*idx = f->maglev[snp_maglev_slot(f->fam, src, pool->seed, f->maglev_size)];
+	case SNATPOOL_ALGO_MAGLEV_V1: {
+		const uint32_t *t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
+
+		if (__builtin_expect(!t, 0) && !(t = snp_maglev_get(pool, f)))
+			return -ENOMEM;
+		*idx = t[snp_maglev_slot(f->fam, src, pool->seed, pool->maglev_size)];
 		return 0;
+	}
 	}
 	return -SNATPOOL_EALGO;
 }

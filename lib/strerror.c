@@ -19,6 +19,16 @@ static const char *const snp_errstr[SNATPOOL_EERR_END - SNATPOOL_EADDR] = {
 	[SNATPOOL_ECRYPTO - SNATPOOL_EADDR]   = "OpenSSL digest failed",
 	[SNATPOOL_EVECTOR - SNATPOOL_EADDR]   = "malformed vector line",
 	[SNATPOOL_ESYNTAX - SNATPOOL_EADDR]   = "malformed pool spec token",
+	[SNATPOOL_EEXHAUSTED - SNATPOOL_EADDR] = "no free port on the pool address",
+	[SNATPOOL_EFULL - SNATPOOL_EADDR]     = "mapping table full",
+	[SNATPOOL_EQUOTA - SNATPOOL_EADDR]    = "internal address at its port quota",
+	[SNATPOOL_ESESSIONS - SNATPOOL_EADDR] = "mapping at its max session number",
+	[SNATPOOL_ESNAPSHOT - SNATPOOL_EADDR] = "truncated, corrupt, foreign or inconsistent snapshot",
+	[SNATPOOL_EDELTA - SNATPOOL_EADDR]    = "malformed or foreign HA delta record",
+	[SNATPOOL_EGAP - SNATPOOL_EADDR]      = "HA delta records missing (sequence gap)",
+	[SNATPOOL_ECONFLICT - SNATPOOL_EADDR] = "translated tuple owned by another source",
+	[SNATPOOL_EGEOMETRY - SNATPOOL_EADDR] = "port block geometry does not fit the pool",
+	[SNATPOOL_EMAGLEV - SNATPOOL_EADDR]   = "Maglev table size must be a prime >= the address count",
 };
 
 SNP_API const char *snatpool_strerror(int err)

@@ -9,7 +9,7 @@ AM_TESTS_ENVIRONMENT = \
 	export top_srcdir top_builddir SNATPOOL PYTHON3 CLANG GROFF;
 
 CHECK_LDADD = lib/libsnatpool.la $(CHECK_LIBS)
-UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBXXHASH_CFLAGS) $(PTHREAD_CFLAGS)
+UNIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests $(CHECK_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBXXHASH_CFLAGS) $(PTHREAD_CFLAGS)
 
 UNIT_TESTS = tests/check_pool tests/check_select tests/check_algo \
 	tests/check_core tests/check_maglev tests/check_vectors
@@ -25,12 +25,16 @@ tests_check_select_LDADD = $(CHECK_LDADD)
 tests_check_algo_SOURCES = tests/check_algo.c tests/testutil.h
 tests_check_algo_CFLAGS = $(UNIT_CFLAGS)
 tests_check_algo_LDADD = $(CHECK_LDADD)
-tests_check_core_SOURCES = tests/check_core.c tests/testutil.h
+tests_check_core_SOURCES = tests/check_core.c tests/testutil.h tests/xxh_ref.c tests/xxh_ref.h
 tests_check_core_CFLAGS = $(UNIT_CFLAGS)
-tests_check_core_LDADD = $(CHECK_LDADD) $(LIBCRYPTO_LIBS)
-tests_check_maglev_SOURCES = tests/check_maglev.c tests/testutil.h
+tests_check_core_LDADD = $(CHECK_LDADD) $(LIBCRYPTO_LIBS) $(LIBXXHASH_LIBS)
+tests_check_maglev_SOURCES = tests/check_maglev.c tests/testutil.h tests/xxh_ref.c tests/xxh_ref.h
 tests_check_maglev_CFLAGS = $(UNIT_CFLAGS)
-tests_check_maglev_LDADD = $(CHECK_LDADD)
+tests_check_maglev_LDADD = $(CHECK_LDADD) $(LIBXXHASH_LIBS)
 tests_check_vectors_SOURCES = tests/check_vectors.c tests/testutil.h
 tests_check_vectors_CFLAGS = $(UNIT_CFLAGS)
 tests_check_vectors_LDADD = $(CHECK_LDADD)
+
+SCRIPT_TESTS = tests/abi.sh tests/core_freestanding.sh
+TESTS += $(SCRIPT_TESTS)
+EXTRA_DIST += $(SCRIPT_TESTS) tests/core_all.c tests/vectors

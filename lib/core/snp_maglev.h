@@ -14,7 +14,8 @@
  * The permutation of an address a (fam || its octets, seed s):
  *   offset = XXH3_64bits_withSeed(a, s) % M
  *   skip   = XXH3_64bits_withSeed(a, s ^ SNP_MAGLEV_SKIP_SEED) % (M - 1) + 1
- * and the table size is the smallest prime >= min(1024 * n, 2^22).
+ * and the table size M is the pool's (a prime, 262139 by default), fixed
+ * whatever the address count, so that a pool change moves few sources.
  */
 #ifndef SNP_MAGLEV_H
 #define SNP_MAGLEV_H
@@ -23,8 +24,6 @@
 #include "snp_xxh3.h"
 
 #define SNP_MAGLEV_SKIP_SEED 0x9e3779b97f4a7c15ull
-#define SNP_MAGLEV_SLOTS_PER_ADDR 1024u
-#define SNP_MAGLEV_MAX_TARGET (1u << 22)
 
 /* Slot of a source in a table of @m entries. */
 static SNP_INLINE snp_u32 snp_maglev_slot(snp_u8 fam, const snp_u8 *src,

@@ -26,6 +26,10 @@
 #if defined(__bpf__) && defined(__SIZEOF_INT128__)
 #undef __SIZEOF_INT128__
 #endif
+#if defined(__bpf__) && !defined(XXH_FORCE_MEMORY_ACCESS)
+/* byte-by-byte reads: BPF has no memcpy() to call for XXH_memcpy() */
+#define XXH_FORCE_MEMORY_ACCESS 3
+#endif
 #include <xxhash.h>
 
 #define SNP_KEYMAX 17		/* family octet + 16 address octets */

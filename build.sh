@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+#
+#   ./build.sh         install what is missing (Debian bookworm, as root),
+#                      build in _build/ and run the main job: snatpool demo
+#   ./build.sh check   every test: unit, vectors, kernel NAT, bindings, ABI,
+#                      under ASan+UBSan, TSan stress, bounded fuzzing, the
+#                      dataplane harnesses, make distcheck; ends with one
+#                      line "N passed, N failed"
+set -euo pipefail
+cd "$(dirname "$0")"
+top=$PWD
+jobs=$(nproc 2>/dev/null || echo 2)
+
+PACKAGES="autoconf automake libtool autoconf-archive pkg-config make gcc
+ libssl-dev libxxhash-dev check swig python3 python3-dev python3-xxhash
+ python3-scapy golang-go clang llvm libclang-rt-14-dev gcc-multilib
+ libbpf-dev bpftool libxdp-dev xdp-tools libdpdk-dev libpcap-dev
+ iproute2 nftables conntrack groff-base rsync file"
+
+install_deps() {
+	local missing=()
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "build.sh: installing ${missing[*]}"
+	if [ "$(id -u)" != 0 ]; then
+		echo "build.sh: need root to apt-get install: ${missing[*]}" >&2
+		exit 1
+	fi
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+		--no-install-recommends "${missing[@]}"
+}
+
+# configure_in DIR [configure args...]: a fresh out-of-tree build.
+configure_in() {
+	local dir=$1; shift
+	mkdir -p "$dir"
+	(cd "$dir" && [ -f Makefile ] || "$top/configure" --enable-werror "$@" > configure.out) ||
+		{ cat "$dir/configure.out" "$dir/config.log" 2>/dev/null | tail -40; exit 1; }
+}
+
+build() {
+	install_deps
+	[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi
+	configure_in _build
+	make -C _build -j"$jobs" -s
+	_build/tools/snatpool demo
+}
+
+PASSED=0; FAILED=0; SUMMARY=()
+
+# count_suite DIR LABEL: add the automake test-suite totals of DIR.
+count_suite() {	# suite DIR LABEL [make args]: make check in DIR, then count
+	local dir=$1 label=$2; shift 2
+	echo "=== $label"
+	if ! make -C "$dir" -j"$jobs" -s check "$@" > "$dir/check.out" 2>&1; then
+		tail -30 "$dir/check.out"
+		# The log of each failed test, as automake gathered them.
+		sed -n '/^\(FAIL\|ERROR\): /,/^\(PASS\|SKIP\|FAIL\|ERROR\): /p' \
+			"$dir/test-suite.log" 2>/dev/null | head -300
+	fi
+	grep -E '^(PASS|FAIL|ERROR|SKIP|XFAIL|XPASS)' "$dir/check.out" || true
+	if [ -f "$dir/test-suite.log" ]; then
+		count_suite "$dir" "$label"
+	else
+		FAILED=$((FAILED + 1)); SUMMARY+=("$label: did not run (build failed)")
+	fi
+}
+
+distcheck() {
+	make -C _build -s distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror" \
+		> _build/distcheck.out 2>&1 || { tail -60 _build/distcheck.out; return 1; }
+}
+
+check() {
+	build
+	suite _build "make check"
+	configure_in _build-san --enable-sanitizers --disable-bindings
+	make -C _build-san -j"$jobs" -s
+	suite _build-san "make check (ASan+UBSan)"
+	if grep -q '^tsan-stress:' _build/Makefile 2>/dev/null; then
+		stage "TSan stress" make -C _build -s tsan-stress
+	fi
+	configure_in _build-fuzz CC=clang --enable-fuzzing --disable-bindings
+	stage "fuzzing (bounded)" make -C _build-fuzz -j"$jobs" -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+	if grep -q '^check-harness:' _build/Makefile; then
+		stage "make check-harness" make -C _build -s check-harness
+	else
+		FAILED=$((FAILED + 1)); SUMMARY+=("make check-harness: missing target")
+	fi
+	stage "make distcheck" distcheck
+	echo
+	printf '%s\n' "${SUMMARY[@]}"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" = 0 ]
+}
+
+case "${1:-build}" in
+build) build ;;
+check) check ;;
+*) echo "usage: $0 [build|check]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,1206 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * table.c - mapping tables: claim, release, rollback, persistent leases,
+ * expiry, permit queries.
+ *
+ * Each shard is a chained hash of 44-octet entries kept in chunks of 1024
+ * (an entry's index never changes, so port spaces can name their owner by
+ * shard and index).  A persistent mapping whose last flow ends joins the
+ * shard's idle FIFO; since every lease gets the same lifetime and time
+ * never goes back, the FIFO is sorted by deadline and expiry pops its head:
+ * amortized O(1), each lease is queued and popped once per idle period.
+ * Every claim first expires up to expire_budget due leases of its shard.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <netinet/in.h>
+
+#include "table.h"
+
+int snp_proto_slot(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:	return 0;
+	case IPPROTO_UDP:	return 1;
+	case IPPROTO_ICMP:	return 2;
+	case IPPROTO_ICMPV6:	return 2;	/* one identifier space per family */
+	case IPPROTO_DCCP:	return 3;
+	case IPPROTO_SCTP:	return 4;
+	case IPPROTO_UDPLITE:	return 5;
+	default:		return -1;
+	}
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+uint64_t snp_src_hash(const struct snatpool_table *t, int family, const uint8_t *src)
+{
+	uint64_t a = 0, b = 0;
+
+	if (family == AF_INET6) {
+		memcpy(&a, src, 8);
+		memcpy(&b, src + 8, 8);
+	} else {
+		uint32_t v;
+
+		memcpy(&v, src, 4);
+		a = v;
+	}
+	return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)family);
+}
+
+uint64_t snp_key_hash(uint64_t h, int family, uint8_t proto, uint16_t sport)
+{
+	return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 |
+			  (family == AF_INET6)));
+}
+
+struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h)
+{
+	return &t->shards[t->shard_bits ? h >> (64 - t->shard_bits) : 0];
+}
+
+uint32_t snp_clamp_now(uint32_t *last, uint32_t now)
+{
+	if ((int32_t)(now - *last) < 0)
+		return *last;
+	*last = now;
+	return now;
+}
+
+static inline bool key_eq(const struct snp_ent *e, int family, uint8_t proto,
+			  const uint8_t *src, uint16_t sport)
+{
+	if (e->sport != sport || e->proto != proto ||
+	    !!(e->flags & SNP_E_V6) != (family == AF_INET6))
+		return false;
+	return !memcmp(e->src, src, family == AF_INET6 ? 16 : 4);
+}
+
+uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
+		  const uint8_t *src, uint16_t sport)
+{
+	uint32_t i = s->heads[kh & s->mask];
+	uint16_t tag = (uint16_t)(kh >> 48);
+
+	while (i != SNP_NIL) {
+		const struct snp_ent *e = snp_ent_at(s, i);
+
+		if (e->tag == tag && key_eq(e, family, proto, src, sport))
+			return i;
+		i = e->hnext;
+	}
+	return SNP_NIL;
+}
+
+static inline uint32_t owner_id(const struct snatpool_table *t,
+				const struct snp_shard *s, uint32_t idx)
+{
+	return (uint32_t)(s - t->shards) << SNP_IDX_BITS | idx;
+}
+
+/* ---- entry slots ---- */
+
+static uint32_t slot_alloc(struct snatpool_table *t, struct snp_shard *s)
+{
+	uint32_t idx = s->freelist;
+
+	if (idx != SNP_NIL) {
+		s->freelist = snp_ent_at(s, idx)->hnext;
+		return idx;
+	}
+	if (s->hiwater >= (1u << SNP_IDX_BITS))
+		return SNP_NIL;
+	if ((s->hiwater >> SNP_CHUNK_BITS) >= s->nchunks) {
+		struct snp_ent *c;
+
+		if (s->nchunks == s->chunks_cap) {
+			uint32_t ncap = s->chunks_cap ? s->chunks_cap * 2 : 4;
+			struct snp_ent **nc = realloc(s->chunks, ncap * sizeof(*nc));
+
+			if (!nc)
+				return SNP_NIL;
+			s->chunks = nc;
+			if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST) {
+				struct snp_permit ***np = realloc(s->pchunks,
+								  ncap * sizeof(*np));
+
+				if (!np)
+					return SNP_NIL;
+				s->pchunks = np;
+			}
+			s->chunks_cap = ncap;
+		}
+		c = malloc(SNP_CHUNK * sizeof(*c));
+		if (!c)
+			return SNP_NIL;
+		if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST) {
+			struct snp_permit **pc = calloc(SNP_CHUNK, sizeof(*pc));
+
+			if (!pc) {
+				free(c);
+				return SNP_NIL;
+			}
+			s->pchunks[s->nchunks] = pc;
+		}
+		s->chunks[s->nchunks++] = c;
+	}
+	return s->hiwater++;
+}
+
+static void slot_free(struct snatpool_table *t, struct snp_shard *s, uint32_t idx)
+{
+	struct snp_ent *e = snp_ent_at(s, idx);
+
+	if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST) {
+		struct snp_permit **pp = snp_permit_at(s, idx);
+
+		free(*pp);
+		*pp = NULL;
+	}
+	e->flags = 0;
+	e->hnext = s->freelist;
+	s->freelist = idx;
+}
+
+static void hash_unlink(struct snp_shard *s, uint32_t idx, uint64_t kh)
+{
+	uint32_t *pp = &s->heads[kh & s->mask];
+
+	while (*pp != idx)
+		pp = &snp_ent_at(s, *pp)->hnext;
+	*pp = snp_ent_at(s, idx)->hnext;
+}
+
+/* ---- the idle FIFO ---- */
+
+void snp_idle_enqueue(struct snp_shard *s, uint32_t idx)
+{
+	struct snp_ent *e = snp_ent_at(s, idx);
+
+	e->flags |= SNP_E_IDLE;
+	e->qnext = SNP_NIL;
+	e->qprev = s->qtail;
+	if (s->qtail != SNP_NIL)
+		snp_ent_at(s, s->qtail)->qnext = idx;
+	else
+		s->qhead = idx;
+	s->qtail = idx;
+	s->c.leases++;
+}
+
+void snp_idle_insert(struct snp_shard *s, uint32_t idx)
+{
+	struct snp_ent *e = snp_ent_at(s, idx);
+	uint32_t after = s->qtail;
+
+	while (after != SNP_NIL &&
+	       (int32_t)(snp_ent_at(s, after)->deadline - e->deadline) > 0)
+		after = snp_ent_at(s, after)->qprev;
+	if (after == s->qtail) {
+		snp_idle_enqueue(s, idx);
+		return;
+	}
+	e->flags |= SNP_E_IDLE;
+	e->qprev = after;
+	e->qnext = after == SNP_NIL ? s->qhead : snp_ent_at(s, after)->qnext;
+	snp_ent_at(s, e->qnext)->qprev = idx;
+	if (after == SNP_NIL)
+		s->qhead = idx;
+	else
+		snp_ent_at(s, after)->qnext = idx;
+	s->c.leases++;
+}
+
+void snp_idle_dequeue(struct snp_shard *s, uint32_t idx)
+{
+	struct snp_ent *e = snp_ent_at(s, idx);
+
+	if (e->qprev != SNP_NIL)
+		snp_ent_at(s, e->qprev)->qnext = e->qnext;
+	else
+		s->qhead = e->qnext;
+	if (e->qnext != SNP_NIL)
+		snp_ent_at(s, e->qnext)->qprev = e->qprev;
+	else
+		s->qtail = e->qprev;
+	e->flags &= ~SNP_E_IDLE;
+	s->c.leases--;
+}
+
+/* ---- per-source port counts (quota) ---- */
+
+static uint32_t sub_hash(const uint8_t *addr, bool v6)
+{
+	uint64_t a = 0, b = 0;
+
+	memcpy(&a, addr, v6 ? 8 : 4);
+	if (v6)
+		memcpy(&b, addr + 8, 8);
+	return (uint32_t)mix64(a ^ mix64(b + v6));
+}
+
+static struct snp_sub *sub_find(struct snp_shard *s, const uint8_t *addr, bool v6)
+{
+	uint32_t i;
+
+	if (!s->subs)
+		return NULL;
+	for (i = sub_hash(addr, v6) & s->sub_mask;; i = (i + 1) & s->sub_mask) {
+		struct snp_sub *u = &s->subs[i];
+
+		if (!u->cnt)
+			return NULL;
+		if (u->v6 == v6 && !memcmp(u->addr, addr, v6 ? 16 : 4))
+			return u;
+	}
+}
+
+static int sub_grow(struct snp_shard *s)
+{
+	uint32_t ncap = s->subs ? (s->sub_mask + 1) * 2 : 16, i;
+	struct snp_sub *old = s->subs, *nu = calloc(ncap, sizeof(*nu));
+	uint32_t omask = s->sub_mask;
+
+	if (!nu)
+		return -ENOMEM;
+	s->subs = nu;
+	s->sub_mask = ncap - 1;
+	if (old) {
+		for (i = 0; i <= omask; i++) {
+			uint32_t j;
+
+			if (!old[i].cnt)
+				continue;
+			for (j = sub_hash(old[i].addr, old[i].v6) & s->sub_mask;
+			     s->subs[j].cnt; j = (j + 1) & s->sub_mask)
+				;
+			s->subs[j] = old[i];
+		}
+		free(old);
+	}
+	return 0;
+}
+
+/* One more port for @addr; -SNATPOOL_EQUOTA or -ENOMEM. */
+static int sub_inc(struct snatpool_table *t, struct snp_shard *s,
+		   const uint8_t *addr, bool v6, bool enforce)
+{
+	struct snp_sub *u = sub_find(s, addr, v6);
+	uint32_t i;
+
+	if (u) {
+		if (enforce && u->cnt >= t->quota)
+			return -SNATPOOL_EQUOTA;
+		u->cnt++;
+		return 0;
+	}
+	if ((s->nsubs + 1) * 2 > (s->subs ? s->sub_mask + 1 : 0) && sub_grow(s))
+		return -ENOMEM;
+	for (i = sub_hash(addr, v6) & s->sub_mask; s->subs[i].cnt;
+	     i = (i + 1) & s->sub_mask)
+		;
+	memset(&s->subs[i], 0, sizeof(s->subs[i]));
+	memcpy(s->subs[i].addr, addr, v6 ? 16 : 4);
+	s->subs[i].v6 = v6;
+	s->subs[i].cnt = 1;
+	s->nsubs++;
+	return 0;
+}
+
+static void sub_dec(struct snp_shard *s, const uint8_t *addr, bool v6)
+{
+	struct snp_sub *u = sub_find(s, addr, v6);
+	uint32_t i, j;
+
+	if (!u || --u->cnt)
+		return;
+	/* linear probing: shift back the entries that followed */
+	i = (uint32_t)(u - s->subs);
+	for (j = (i + 1) & s->sub_mask; s->subs[j].cnt; j = (j + 1) & s->sub_mask) {
+		uint32_t h = sub_hash(s->subs[j].addr, s->subs[j].v6) & s->sub_mask;
+
+		if (((j - h) & s->sub_mask) >= ((j - i) & s->sub_mask)) {
+			s->subs[i] = s->subs[j];
+			s->subs[j].cnt = 0;
+			i = j;
+		}
+	}
+	s->nsubs--;
+}
+
+/* ---- mappings ---- */
+
+void snp_fill_mapping(const struct snatpool_table *t, const struct snp_ent *e,
+		      struct snatpool_mapping *m)
+{
+	int family = snp_ent_family(e);
+
+	memset(m, 0, sizeof(*m));
+	m->family = family;
+	m->proto = e->proto;
+	m->sport = e->sport;
+	memcpy(m->src, e->src, family == AF_INET6 ? 16 : 4);
+	m->xindex = e->xidx;
+	snatpool_pool_addr(t->pool, family, e->xidx, m->xaddr);
+	m->xport = e->xport;
+	m->flows = e->nflows;
+	m->expires = (e->flags & SNP_E_IDLE) ? e->deadline : 0;
+	if (e->flags & SNP_E_PRESERVED)
+		m->flags |= SNATPOOL_MAP_F_PRESERVED;
+}
+
+static void count_mapping(struct snp_shard *s, const struct snp_ent *e, int d)
+{
+	int slot = snp_proto_slot(e->proto);
+
+	s->c.mappings += (uint64_t)(int64_t)d;
+	if (slot <= 2)
+		s->c.byproto[slot] += (uint64_t)(int64_t)d;
+}
+
+/*
+ * Remove entry @idx: unhash, free its port (resting or at once), free the
+ * slot.  The HA record (@dtype, 0: none) is queued under the port's lock so
+ * that a peer sees the free before anyone's claim of the same tuple.
+ */
+void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
+		int mode, uint32_t now, int dtype)
+{
+	struct snp_ent *e = snp_ent_at(s, idx);
+	int family = snp_ent_family(e), slot = snp_proto_slot(e->proto);
+	struct snp_ports *ps = snp_ports_peek(t, family, slot, e->xidx);
+	uint64_t kh = snp_key_hash(snp_src_hash(t, family, e->src), family,
+				   e->proto, e->sport);
+
+	if (e->flags & SNP_E_IDLE)
+		snp_idle_dequeue(s, idx);
+	hash_unlink(s, idx, kh);
+	s->c.live_flows -= e->nflows;
+	count_mapping(s, e, -1);
+	if (t->quota)
+		sub_dec(s, e->src, family == AF_INET6);
+	if (ps) {
+		pthread_mutex_lock(&ps->lock);
+		snp_ports_release(t, ps, slot, e->xport, mode, now);
+		if (dtype)
+			snp_delta_emit(t, dtype, e, now, NULL, 0);
+		if (t->util_raise)
+			snp_util_check(t, slot, now);
+		pthread_mutex_unlock(&ps->lock);
+	}
+	atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+	slot_free(t, s, idx);
+}
+
+/* Delete with event and HA record. */
+static void drop_mapping(struct snatpool_table *t, struct snp_shard *s,
+			 uint32_t idx, uint32_t ev, int dtype, bool rest,
+			 uint32_t now)
+{
+	struct snp_ent copy = *snp_ent_at(s, idx);
+
+	snp_remove(t, s, idx, rest ? SNP_FREE_REST : SNP_FREE_NOW, now, dtype);
+	if (ev)
+		snp_event(t, ev, now, &copy);
+}
+
+/* Expire up to @budget (0: all) due leases of @s. */
+static int expire_shard(struct snatpool_table *t, struct snp_shard *s,
+			uint32_t now, size_t budget)
+{
+	int n = 0;
+
+	while (s->qhead != SNP_NIL && (!budget || (size_t)n < budget)) {
+		struct snp_ent *e = snp_ent_at(s, s->qhead);
+
+		if ((int32_t)(e->deadline - now) > 0)
+			break;
+		drop_mapping(t, s, s->qhead, SNATPOOL_EV_EXPIRED, SNP_D_EXPIRED,
+			     true, now);
+		s->c.expirations++;
+		n++;
+	}
+	return n;
+}
+
+int snp_permit_add(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
+		   const uint8_t *addr, uint16_t port)
+{
+	struct snp_permit **pp = snp_permit_at(s, idx), *p = *pp;
+	size_t alen = snp_ent_family(snp_ent_at(s, idx)) == AF_INET6 ? 16 : 4;
+	uint32_t i;
+
+	if (t->permit == SNATPOOL_PERMIT_TARGET_HOST)
+		port = 0;
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		*pp = p;
+	}
+	for (i = 0; i < p->n; i++)
+		if (p->r[i].port == port && !memcmp(p->r[i].addr, addr, alen))
+			return 0;
+	i = p->n < SNP_PERMIT_MAX ? p->n++ : p->next++ % SNP_PERMIT_MAX;
+	memset(&p->r[i], 0, sizeof(p->r[i]));
+	memcpy(p->r[i].addr, addr, alen);
+	p->r[i].port = port;
+	return 1;
+}
+
+static int check_flow(const struct snatpool_table *t, const struct snatpool_flow *f,
+		      int *slot)
+{
+	if (!t || !f || (f->family != AF_INET && f->family != AF_INET6))
+		return -EINVAL;
+	*slot = snp_proto_slot(f->proto);
+	if (*slot < 0)
+		return -EPROTONOSUPPORT;
+	if ((f->proto == IPPROTO_ICMP && f->family != AF_INET) ||
+	    (f->proto == IPPROTO_ICMPV6 && f->family != AF_INET6))
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+
+/* Pick the address and port for a new mapping of entry @idx (filled but for xidx, xport). */
+static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
+		 const struct snatpool_flow *f, int slot, uint64_t h, uint32_t now)
+{
+	struct snp_ent *e = snp_ent_at(s, idx);
+	uint32_t n = t->nfam[f->family == AF_INET6], first, k, xidx;
+	bool holddown = false, hd, pres;
+	int err;
+
+	if (t->flags & SNATPOOL_TABLE_F_PAIRED) {
+		err = snatpool_select(t->pool, f->family, f->src, t->algo, &first, NULL);
+		if (err)
+			return err;
+		n = 1;
+	} else {
+		first = (uint32_t)(((h & 0xffffffffu) * n) >> 32);
+	}
+	for (k = 0; k < n; k++) {
+		struct snp_ports *ps;
+
+		xidx = first + k;
+		if (xidx >= t->nfam[f->family == AF_INET6])
+			xidx -= t->nfam[f->family == AF_INET6];
+		ps = snp_ports_get(t, f->family, slot, xidx);
+		if (!ps)
+			return -ENOMEM;
+		if (ps->owned >= ps->n)	/* racy peek: only skips, rechecked below */
+			continue;
+		pthread_mutex_lock(&ps->lock);
+		err = snp_ports_alloc(t, ps, slot, f->sport, now, owner_id(t, s, idx),
+				      &e->xport, &pres, &hd);
+		if (!err) {
+			e->xidx = (uint16_t)xidx;
+			if (pres)
+				e->flags |= SNP_E_PRESERVED;
+			snp_delta_emit(t, SNP_D_CREATED, e, now,
+				       t->permit >= SNATPOOL_PERMIT_TARGET_HOST ? f->dst : NULL,
+				       f->dport);
+			if (t->util_raise)
+				snp_util_check(t, slot, now);
+			pthread_mutex_unlock(&ps->lock);
+			return 0;
+		}
+		pthread_mutex_unlock(&ps->lock);
+		holddown |= hd;
+	}
+	if (t->flags & SNATPOOL_TABLE_F_PAIRED)
+		s->c.exhausted_paired++;
+	else
+		s->c.exhausted_ports++;
+	if (holddown)
+		s->c.exhausted_holddown++;
+	return -SNATPOOL_EEXHAUSTED;
+}
+
+static void hash_link(struct snp_shard *s, uint32_t idx, uint64_t kh)
+{
+	struct snp_ent *e = snp_ent_at(s, idx);
+
+	e->tag = (uint16_t)(kh >> 48);
+	e->hnext = s->heads[kh & s->mask];
+	s->heads[kh & s->mask] = idx;
+}
+
+/* A new entry slot, counted against max_mappings; SNP_NIL if full. */
+static uint32_t ent_new(struct snatpool_table *t, struct snp_shard *s, int *err)
+{
+	uint32_t n = atomic_fetch_add_explicit(&t->nmappings, 1, memory_order_relaxed);
+	uint32_t idx;
+
+	if (n >= t->max_mappings) {
+		atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+		*err = -SNATPOOL_EFULL;
+		return SNP_NIL;
+	}
+	idx = slot_alloc(t, s);
+	if (idx == SNP_NIL) {
+		atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+		*err = s->hiwater >= (1u << SNP_IDX_BITS) ? -SNATPOOL_EFULL : -ENOMEM;
+	}
+	return idx;
+}
+
+static void ent_init(struct snp_ent *e, int family, uint8_t proto,
+		     const uint8_t *src, uint16_t sport)
+{
+	memset(e, 0, sizeof(*e));
+	memcpy(e->src, src, family == AF_INET6 ? 16 : 4);
+	e->sport = sport;
+	e->proto = proto;
+	e->flags = SNP_E_USED | (family == AF_INET6 ? SNP_E_V6 : 0);
+	e->qprev = e->qnext = SNP_NIL;
+}
+
+SNP_API int snatpool_table_claim(struct snatpool_table *t,
+				 const struct snatpool_flow *f, uint32_t now,
+				 struct snatpool_mapping *out)
+{
+	uint64_t h, kh;
+	struct snp_shard *s;
+	struct snp_ent *e;
+	uint32_t idx, mflags;
+	int slot, err;
+
+	err = check_flow(t, f, &slot);
+	if (err)
+		return err;
+	if (!t->nfam[f->family == AF_INET6])
+		return -SNATPOOL_ENOFAMILY;
+	h = snp_src_hash(t, f->family, f->src);
+	kh = snp_key_hash(h, f->family, f->proto, f->sport);
+	s = snp_shard_of(t, h);
+	pthread_mutex_lock(&s->lock);
+	now = snp_clamp_now(&s->last_now, now);
+	expire_shard(t, s, now, t->expire_budget);
+	idx = snp_find(s, kh, f->family, f->proto, f->src, f->sport);
+	if (idx != SNP_NIL) {
+		e = snp_ent_at(s, idx);
+		if ((e->flags & SNP_E_IDLE) && (int32_t)(e->deadline - now) <= 0) {
+			drop_mapping(t, s, idx, SNATPOOL_EV_EXPIRED, SNP_D_EXPIRED,
+				     true, now);
+			s->c.expirations++;
+			idx = SNP_NIL;
+		}
+	}
+	if (idx != SNP_NIL) {
+		bool added = false;
+
+		e = snp_ent_at(s, idx);
+		if (e->nflows >= t->max_sessions) {
+			s->c.session_limit++;
+			err = -SNATPOOL_ESESSIONS;
+			goto out;
+		}
+		if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST) {
+			err = snp_permit_add(t, s, idx, f->dst, f->dport);
+			if (err < 0)
+				goto out;
+			added = err > 0;
+		}
+		if (e->flags & SNP_E_IDLE)
+			snp_idle_dequeue(s, idx);
+		e->nflows++;
+		s->c.live_flows++;
+		s->c.reuses++;
+		snp_delta_emit(t, SNP_D_REFRESHED, e, now, added ? f->dst : NULL,
+			       f->dport);
+		mflags = SNATPOOL_MAP_F_REUSED;
+		err = 0;
+		goto done;
+	}
+	if (t->quota) {
+		err = sub_inc(t, s, f->src, f->family == AF_INET6, true);
+		if (err) {
+			if (err == -SNATPOOL_EQUOTA)
+				s->c.quota_exceeded++;
+			goto out;
+		}
+	}
+	idx = ent_new(t, s, &err);
+	if (idx == SNP_NIL && err == -SNATPOOL_EFULL) {
+		/* due leases of this shard make room before we give up */
+		if (expire_shard(t, s, now, 0))
+			idx = ent_new(t, s, &err);
+	}
+	if (idx == SNP_NIL) {
+		if (err == -SNATPOOL_EFULL)
+			s->c.table_full++;
+		goto undo_quota;
+	}
+	e = snp_ent_at(s, idx);
+	ent_init(e, f->family, f->proto, f->src, f->sport);
+	e->nflows = 1;
+	if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST) {
+		err = snp_permit_add(t, s, idx, f->dst, f->dport);
+		if (err < 0)
+			goto undo_slot;
+	}
+	err = place(t, s, idx, f, slot, kh, now);
+	if (err)
+		goto undo_slot;
+	e->flags |= SNP_E_FRESH;
+	hash_link(s, idx, kh);
+	count_mapping(s, e, 1);
+	s->c.live_flows++;
+	s->c.allocations++;
+	snp_event(t, SNATPOOL_EV_CREATED, now, e);
+	mflags = SNATPOOL_MAP_F_NEW;
+done:
+	if (out) {
+		snp_fill_mapping(t, e, out);
+		out->flags |= mflags;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+undo_slot:
+	atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+	slot_free(t, s, idx);
+undo_quota:
+	if (t->quota)
+		sub_dec(s, f->src, f->family == AF_INET6);
+out:
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+static int end_flow(struct snatpool_table *t, const struct snatpool_flow *f,
+		    uint32_t now, bool rollback)
+{
+	struct snp_shard *s;
+	struct snp_ent *e;
+	uint64_t h, kh;
+	uint32_t idx;
+	int slot, err;
+
+	err = check_flow(t, f, &slot);
+	if (err)
+		return err;
+	h = snp_src_hash(t, f->family, f->src);
+	kh = snp_key_hash(h, f->family, f->proto, f->sport);
+	s = snp_shard_of(t, h);
+	pthread_mutex_lock(&s->lock);
+	now = snp_clamp_now(&s->last_now, now);
+	idx = snp_find(s, kh, f->family, f->proto, f->src, f->sport);
+	if (idx == SNP_NIL || !snp_ent_at(s, idx)->nflows) {
+		pthread_mutex_unlock(&s->lock);
+		return -ENOENT;
+	}
+	e = snp_ent_at(s, idx);
+	e->nflows--;
+	s->c.live_flows--;
+	if (rollback)
+		s->c.rollbacks++;
+	else
+		s->c.releases++;
+	if (e->nflows) {
+		if (!rollback)
+			e->flags &= ~SNP_E_FRESH;
+		snp_delta_emit(t, SNP_D_REFRESHED, e, now, NULL, 0);
+	} else if (rollback && (e->flags & SNP_E_FRESH)) {
+		drop_mapping(t, s, idx, SNATPOOL_EV_ROLLEDBACK, SNP_D_ROLLEDBACK,
+			     false, now);
+	} else if (t->permit != SNATPOOL_PERMIT_NONE) {
+		e->flags &= ~SNP_E_FRESH;
+		e->deadline = now + t->timeout;
+		snp_idle_enqueue(s, idx);
+		snp_delta_emit(t, SNP_D_RELEASED, e, now, NULL, 0);
+	} else {
+		drop_mapping(t, s, idx, SNATPOOL_EV_RELEASED, SNP_D_FREED, true, now);
+	}
+	expire_shard(t, s, now, t->expire_budget);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+SNP_API int snatpool_table_release(struct snatpool_table *t,
+				   const struct snatpool_flow *f, uint32_t now)
+{
+	return end_flow(t, f, now, false);
+}
+
+SNP_API int snatpool_table_rollback(struct snatpool_table *t,
+				    const struct snatpool_flow *f, uint32_t now)
+{
+	return end_flow(t, f, now, true);
+}
+
+static inline bool ent_alive(const struct snp_ent *e, uint32_t now)
+{
+	return !(e->flags & SNP_E_IDLE) || (int32_t)(e->deadline - now) > 0;
+}
+
+SNP_API int snatpool_table_lookup(struct snatpool_table *t,
+				  const struct snatpool_flow *f, uint32_t now,
+				  struct snatpool_mapping *out)
+{
+	struct snp_shard *s;
+	uint64_t h, kh;
+	uint32_t idx;
+	int slot, err;
+
+	err = check_flow(t, f, &slot);
+	if (err)
+		return err;
+	h = snp_src_hash(t, f->family, f->src);
+	kh = snp_key_hash(h, f->family, f->proto, f->sport);
+	s = snp_shard_of(t, h);
+	pthread_mutex_lock(&s->lock);
+	idx = snp_find(s, kh, f->family, f->proto, f->src, f->sport);
+	if (idx == SNP_NIL || !ent_alive(snp_ent_at(s, idx), now)) {
+		err = -ENOENT;
+	} else if (out) {
+		snp_fill_mapping(t, snp_ent_at(s, idx), out);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+/*
+ * Find the mapping owning a translated tuple and lock its shard.  The port
+ * space names the owner; its lock is dropped before the shard's is taken
+ * (lock order), so the owner is checked again under the shard lock.
+ */
+static int xlat_locked(struct snatpool_table *t, int family, uint8_t proto,
+		       const uint8_t *xaddr, uint16_t xport,
+		       struct snp_shard **sp, uint32_t *idxp)
+{
+	uint32_t xidx, owner;
+	struct snp_ports *ps;
+	struct snp_shard *s;
+	struct snp_ent *e;
+	int slot = snp_proto_slot(proto);
+	bool own;
+
+	if (!t || !xaddr || (family != AF_INET && family != AF_INET6))
+		return -EINVAL;
+	if (slot < 0)
+		return -EPROTONOSUPPORT;
+	if (xport < t->port_lo || xport > t->port_hi)
+		return -ENOENT;
+	xidx = snp_xindex(t, family, xaddr);
+	if (xidx == SNP_NIL)
+		return -ENOENT;
+	ps = snp_ports_peek(t, family, slot, xidx);
+	if (!ps)
+		return -ENOENT;
+	pthread_mutex_lock(&ps->lock);
+	own = snp_ports_owned(t, ps, xport, &owner);
+	pthread_mutex_unlock(&ps->lock);
+	if (!own || (owner >> SNP_IDX_BITS) >= t->nshards)
+		return -ENOENT;
+	s = &t->shards[owner >> SNP_IDX_BITS];
+	owner &= (1u << SNP_IDX_BITS) - 1;
+	pthread_mutex_lock(&s->lock);
+	if (owner < s->hiwater) {
+		e = snp_ent_at(s, owner);
+		if ((e->flags & SNP_E_USED) && e->xidx == xidx && e->xport == xport &&
+		    snp_proto_slot(e->proto) == slot &&
+		    snp_ent_family(e) == family) {
+			*sp = s;
+			*idxp = owner;
+			return 0;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return -ENOENT;
+}
+
+SNP_API int snatpool_table_lookup_xlat(struct snatpool_table *t, int family,
+				       uint8_t proto, const uint8_t *xaddr,
+				       uint16_t xport, uint32_t now,
+				       struct snatpool_mapping *out)
+{
+	struct snp_shard *s;
+	uint32_t idx;
+	int err = xlat_locked(t, family, proto, xaddr, xport, &s, &idx);
+
+	if (err)
+		return err;
+	if (!ent_alive(snp_ent_at(s, idx), now))
+		err = -ENOENT;
+	else if (out)
+		snp_fill_mapping(t, snp_ent_at(s, idx), out);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+SNP_API int snatpool_table_permit(struct snatpool_table *t, int family,
+				  uint8_t proto, const uint8_t *xaddr,
+				  uint16_t xport, const uint8_t *remote,
+				  uint16_t rport, uint32_t now)
+{
+	struct snp_shard *s;
+	struct snp_permit *p;
+	uint32_t idx, i;
+	int err, ok = 0;
+
+	if (!remote)
+		return -EINVAL;
+	err = xlat_locked(t, family, proto, xaddr, xport, &s, &idx);
+	if (err)
+		return err;
+	if (!ent_alive(snp_ent_at(s, idx), now) || t->permit == SNATPOOL_PERMIT_NONE) {
+		pthread_mutex_unlock(&s->lock);
+		return -ENOENT;
+	}
+	if (t->permit == SNATPOOL_PERMIT_ANY_REMOTE_HOST) {
+		ok = 1;
+	} else if ((p = *snp_permit_at(s, idx))) {
+		if (t->permit == SNATPOOL_PERMIT_TARGET_HOST)
+			rport = 0;
+		for (i = 0; i < p->n && !ok; i++)
+			ok = p->r[i].port == rport &&
+			     !memcmp(p->r[i].addr, remote, family == AF_INET6 ? 16 : 4);
+	}
+	if (!ok)
+		s->c.permit_denied++;
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+SNP_API int snatpool_table_expire(struct snatpool_table *t, uint32_t now,
+				  size_t budget)
+{
+	uint32_t i;
+	int n = 0;
+
+	if (!t)
+		return -EINVAL;
+	for (i = 0; i < t->nshards; i++) {
+		struct snp_shard *s = &t->shards[i];
+		uint32_t snow;
+
+		pthread_mutex_lock(&s->lock);
+		snow = snp_clamp_now(&s->last_now, now);
+		n += expire_shard(t, s, snow, budget ? budget - (size_t)n : 0);
+		pthread_mutex_unlock(&s->lock);
+		if (budget && (size_t)n >= budget)
+			break;
+	}
+	return n;
+}
+
+SNP_API int snatpool_table_walk(struct snatpool_table *t, uint32_t now,
+				snatpool_table_walk_cb cb, void *ctx)
+{
+	uint32_t i, j;
+	int ret = 0;
+
+	if (!t || !cb)
+		return -EINVAL;
+	for (i = 0; i < t->nshards && !ret; i++) {
+		struct snp_shard *s = &t->shards[i];
+
+		pthread_mutex_lock(&s->lock);
+		for (j = 0; j <= s->mask && !ret; j++) {
+			uint32_t idx;
+
+			for (idx = s->heads[j]; idx != SNP_NIL && !ret;
+			     idx = snp_ent_at(s, idx)->hnext) {
+				struct snatpool_mapping m;
+
+				if (!ent_alive(snp_ent_at(s, idx), now))
+					continue;
+				snp_fill_mapping(t, snp_ent_at(s, idx), &m);
+				ret = cb(&m, ctx);
+			}
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+	return ret;
+}
+
+void snp_lock_all(struct snatpool_table *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nshards; i++)
+		pthread_mutex_lock(&t->shards[i].lock);
+}
+
+void snp_unlock_all(struct snatpool_table *t)
+{
+	uint32_t i;
+
+	for (i = t->nshards; i-- > 0;)
+		pthread_mutex_unlock(&t->shards[i].lock);
+}
+
+bool snp_table_empty(struct snatpool_table *t)
+{
+	return atomic_load(&t->nmappings) == 0;
+}
+
+int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
+		  int family, uint8_t proto, const uint8_t *src, uint16_t sport,
+		  uint32_t xidx, uint16_t xport, uint16_t nflows, bool idle,
+		  uint32_t deadline, uint32_t *idx_out)
+{
+	int slot = snp_proto_slot(proto), err;
+	struct snp_ports *ps;
+	struct snp_ent *e;
+	uint32_t idx;
+
+	ps = snp_ports_get(t, family, slot, xidx);
+	if (!ps)
+		return -ENOMEM;
+	idx = ent_new(t, s, &err);
+	if (idx == SNP_NIL)
+		return err;
+	if (t->quota) {
+		err = sub_inc(t, s, src, family == AF_INET6, false);
+		if (err) {
+			atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+			slot_free(t, s, idx);
+			return err;
+		}
+	}
+	e = snp_ent_at(s, idx);
+	ent_init(e, family, proto, src, sport);
+	e->xidx = (uint16_t)xidx;
+	e->xport = xport;
+	e->nflows = nflows;
+	pthread_mutex_lock(&ps->lock);
+	err = snp_ports_take(t, ps, slot, xport, owner_id(t, s, idx));
+	if (!err && t->util_raise)
+		snp_util_check(t, slot, s->last_now);
+	pthread_mutex_unlock(&ps->lock);
+	if (err) {
+		if (t->quota)
+			sub_dec(s, src, family == AF_INET6);
+		atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+		slot_free(t, s, idx);
+		return err;
+	}
+	hash_link(s, idx, kh);
+	count_mapping(s, e, 1);
+	s->c.live_flows += nflows;
+	if (idle) {
+		e->deadline = deadline;
+		snp_idle_insert(s, idx);
+	}
+	*idx_out = idx;
+	return 0;
+}
+
+/* ---- create and free ---- */
+
+static void table_destroy(struct snatpool_table *t)
+{
+	uint32_t i, j;
+
+	if (!t)
+		return;
+	for (i = 0; t->shards && i < t->nshards; i++) {
+		struct snp_shard *s = &t->shards[i];
+
+		for (j = 0; j < s->nchunks; j++) {
+			if (s->pchunks) {
+				uint32_t k;
+
+				for (k = 0; k < SNP_CHUNK; k++)
+					free(s->pchunks[j][k]);
+				free(s->pchunks[j]);
+			}
+			free(s->chunks[j]);
+		}
+		free(s->chunks);
+		free(s->pchunks);
+		free(s->heads);
+		free(s->subs);
+		pthread_mutex_destroy(&s->lock);
+	}
+	free(t->shards);
+	snp_ports_free_all(t);
+	free(t->order[0]);
+	free(t->order[1]);
+	pthread_mutex_destroy(&t->delta.lock);
+	pthread_mutex_destroy(&t->ilock);
+	free(t->delta.buf);
+	free(t);
+}
+
+SNP_API void snatpool_table_free(struct snatpool_table *t)
+{
+	table_destroy(t);
+}
+
+/* ---- translated address to index: sorted once per table ---- */
+
+static const struct snatpool *sort_pool;
+static int sort_fam;
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct snp_family *f = snp_family_of(sort_pool, sort_fam);
+
+	return memcmp(f->addrs + (size_t)*(const uint32_t *)a * f->alen,
+		      f->addrs + (size_t)*(const uint32_t *)b * f->alen, f->alen);
+}
+
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int build_order(struct snatpool_table *t, int v6)
+{
+	uint32_t i, n = t->nfam[v6];
+
+	t->order[v6] = malloc((size_t)n * sizeof(uint32_t));
+	if (!t->order[v6])
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		t->order[v6][i] = i;
+	pthread_mutex_lock(&sort_lock);	/* qsort has no context argument */
+	sort_pool = t->pool;
+	sort_fam = v6 ? AF_INET6 : AF_INET;
+	qsort(t->order[v6], n, sizeof(uint32_t), by_addr);
+	pthread_mutex_unlock(&sort_lock);
+	return 0;
+}
+
+uint32_t snp_xindex(const struct snatpool_table *t, int family, const uint8_t *xaddr)
+{
+	const struct snp_family *f = snp_family_of(t->pool, family);
+	const uint32_t *ord = t->order[family == AF_INET6];
+	uint32_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(f->addrs + (size_t)ord[mid] * f->alen, xaddr, f->alen);
+
+		if (!c)
+			return ord[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SNP_NIL;
+}
+
+SNP_API int snatpool_table_new(const struct snatpool *pool,
+			       const struct snatpool_table_opts *opts,
+			       struct snatpool_table **out)
+{
+	const uint32_t known_flags = SNATPOOL_TABLE_F_PAIRED |
+		SNATPOOL_TABLE_F_NO_PRESERVE | SNATPOOL_TABLE_F_PRESERVE_PARITY;
+	struct snatpool_table *t;
+	uint32_t per, buckets, i;
+	int v6;
+
+	if (!pool || !out || !snp_opts_valid(opts, sizeof(*opts)))
+		return -EINVAL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	pthread_mutex_init(&t->delta.lock, NULL);
+	pthread_mutex_init(&t->ilock, NULL);
+	t->pool = pool;
+	t->max_mappings = SNP_OPTS_GET(opts, max_mappings, 0);
+	t->flags = SNP_OPTS_GET(opts, flags, 0);
+	t->permit = SNP_OPTS_GET(opts, permit, 0);
+	t->strategy = SNP_OPTS_GET(opts, strategy, 0);
+	t->algo = SNP_OPTS_GET(opts, algo, 0);
+	t->timeout = SNP_OPTS_GET(opts, inactivity_timeout, 0);
+	t->max_sessions = SNP_OPTS_GET(opts, max_session_number, 0);
+	t->hold_down = SNP_OPTS_GET(opts, hold_down, 0);
+	t->quota = SNP_OPTS_GET(opts, port_quota, 0);
+	t->nshards = SNP_OPTS_GET(opts, shards, 0);
+	t->seed = SNP_OPTS_GET(opts, seed, 0);
+	t->util_raise = SNP_OPTS_GET(opts, util_raise_pct, 0);
+	t->util_clear = SNP_OPTS_GET(opts, util_clear_pct, 0);
+	t->delta.cap = SNP_OPTS_GET(opts, delta_capacity, 0);
+	t->expire_budget = SNP_OPTS_GET(opts, expire_budget, 0);
+	t->event_cb = SNP_OPTS_GET(opts, event_cb, NULL);
+	t->event_ctx = SNP_OPTS_GET(opts, event_ctx, NULL);
+
+	if (!t->max_mappings)
+		t->max_mappings = 65536;
+	if (!t->timeout)
+		t->timeout = 300;
+	if (!t->max_sessions)
+		t->max_sessions = 65535;
+	if (!t->nshards)
+		t->nshards = 64;
+	if (!t->expire_budget)
+		t->expire_budget = 8;
+	if (t->util_raise && !t->util_clear)
+		t->util_clear = t->util_raise > 10 ? t->util_raise - 10 : 0;
+	if ((t->flags & ~known_flags) || t->permit > SNATPOOL_PERMIT_TARGET_HOST_PORT ||
+	    t->strategy > SNATPOOL_PORTS_RANDOM || t->max_sessions > 65535 ||
+	    t->nshards > SNP_MAX_SHARDS || (t->nshards & (t->nshards - 1)) ||
+	    t->util_raise > 100 || (t->util_raise && t->util_clear >= t->util_raise) ||
+	    t->max_mappings > (1u << 30) || t->timeout > (1u << 30) ||
+	    t->hold_down > (1u << 30) || t->delta.cap > (1u << 24)) {
+		table_destroy(t);
+		return -EINVAL;
+	}
+	if (t->algo) {
+		struct snatpool_algo_info info;
+
+		if (snatpool_algo_info(t->algo, &info)) {
+			table_destroy(t);
+			return -SNATPOOL_EALGO;
+		}
+	}
+	if (!t->algo)
+		t->algo = snatpool_pool_default_algo(pool);
+	if (!t->seed && getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
+		t->seed = (uint64_t)(uintptr_t)t ^ 0x5a5a5a5a5a5a5a5aull;
+	snatpool_pool_ports(pool, &t->port_lo, &t->port_hi);
+	t->nports = (uint32_t)t->port_hi - t->port_lo + 1;
+	t->fingerprint = snp_pool_fingerprint(pool);
+	for (v6 = 0; v6 < 2; v6++) {
+		t->nfam[v6] = (uint32_t)snatpool_pool_count(pool, v6 ? AF_INET6 : AF_INET);
+		if (!t->nfam[v6])
+			continue;
+		t->ports[v6] = calloc((size_t)SNP_NPROTO * t->nfam[v6], sizeof(*t->ports[v6]));
+		if (!t->ports[v6] || build_order(t, v6))
+			goto nomem;
+	}
+	t->shard_bits = (uint32_t)__builtin_ctz(t->nshards);
+	t->shards = calloc(t->nshards, sizeof(*t->shards));
+	if (!t->shards)
+		goto nomem;
+	per = (t->max_mappings + t->nshards - 1) / t->nshards;
+	for (buckets = 16; buckets < per; buckets <<= 1)
+		;
+	for (i = 0; i < t->nshards; i++) {
+		struct snp_shard *s = &t->shards[i];
+
+		s->freelist = s->qhead = s->qtail = SNP_NIL;
+		s->mask = buckets - 1;
+		s->heads = malloc(buckets * sizeof(*s->heads));
+		if (!s->heads || pthread_mutex_init(&s->lock, NULL)) {
+			free(s->heads);
+			s->heads = NULL;
+			t->nshards = i;
+			goto nomem;
+		}
+		memset(s->heads, 0xff, buckets * sizeof(*s->heads));
+	}
+	if (t->delta.cap) {
+		t->delta.buf = malloc((size_t)t->delta.cap * SNATPOOL_DELTA_RECORD_SIZE);
+		if (!t->delta.buf)
+			goto nomem;
+	}
+	*out = t;
+	return 0;
+nomem:
+	table_destroy(t);
+	return -ENOMEM;
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * table.h - private layout of struct snatpool_table, shared by table.c
+ * (mappings, leases, expiry), table_ports.c (port spaces), table_stats.c
+ * (counters, events, alarms), table_snapshot.c and table_delta.c.
+ *
+ *   table ─┬─ shard[0..S-1]   (by hash of the internal source address)
+ *          │    lock, hash heads, entry chunks, idle-lease FIFO,
+ *          │    per-source port counts (quota), counters
+ *          └─ ports[family][proto slot][address]   (allocated when first used)
+ *               lock, owned bitmap, resting bitmap, owner ids,
+ *               cursor(s), FIFO ring(s) of freed ports, hold-down marks
+ *
+ * Lock order: shard, then ports, then the delta stream.  A thread never
+ * holds two shard locks except by trylock or in the all-shards order of
+ * snp_lock_all().
+ */
+#ifndef SNP_TABLE_H
+#define SNP_TABLE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "internal.h"
+
+#define SNP_NIL		UINT32_MAX
+#define SNP_NPROTO	7		/* protocol slots, see snp_proto_slot() */
+#define SNP_CHUNK_BITS	10
+#define SNP_CHUNK	(1u << SNP_CHUNK_BITS)
+#define SNP_IDX_BITS	24		/* entries per shard; owner id = shard << 24 | idx */
+#define SNP_MAX_SHARDS	256u
+#define SNP_PERMIT_MAX	64u		/* remotes remembered per mapping */
+#define SNP_MARKS	64u		/* hold-down time marks per ring */
+
+/* Entry flags. */
+#define SNP_E_USED	0x01
+#define SNP_E_V6	0x02
+#define SNP_E_IDLE	0x04		/* persistent lease with no flow, in the FIFO */
+#define SNP_E_FRESH	0x08		/* created by a claim, no flow released since */
+#define SNP_E_PRESERVED	0x10
+
+/*
+ * One mapping: 44 octets.  The key is (proto, family, src, sport); the
+ * translated tuple is (proto, family, xidx, xport).
+ */
+struct snp_ent {
+	uint8_t  src[16];
+	uint16_t sport;
+	uint8_t  proto;
+	uint8_t  flags;
+	uint16_t xidx;
+	uint16_t xport;
+	uint16_t nflows;
+	uint16_t tag;			/* high bits of the key hash */
+	uint32_t deadline;		/* idle: expiry time */
+	uint32_t hnext;			/* hash chain, or free list */
+	uint32_t qprev, qnext;		/* idle FIFO */
+};
+
+struct snp_remote {
+	uint8_t  addr[16];
+	uint16_t port;
+};
+
+/* Remotes a target-host mapping sent to: oldest replaced when full. */
+struct snp_permit {
+	uint32_t n, next;
+	struct snp_remote r[SNP_PERMIT_MAX];
+};
+
+/* Packets per internal source address, for the port quota. */
+struct snp_sub {
+	uint8_t  addr[16];
+	uint32_t cnt;			/* 0: empty slot */
+	uint8_t  v6;
+};
+
+struct snp_shard_ctr {
+	uint64_t live_flows, mappings, leases, byproto[3];
+	uint64_t allocations, reuses, releases, rollbacks, expirations;
+	uint64_t exhausted_ports, exhausted_paired, exhausted_holddown;
+	uint64_t table_full, quota_exceeded, session_limit, permit_denied;
+};
+
+struct snp_shard {
+	pthread_mutex_t lock;
+	uint32_t  *heads;
+	uint32_t   mask;
+	uint32_t   last_now;
+	struct snp_ent **chunks;
+	struct snp_permit ***pchunks;	/* target-host modes only */
+	uint32_t   nchunks, chunks_cap;
+	uint32_t   hiwater;		/* slots ever handed out */
+	uint32_t   freelist;
+	uint32_t   qhead, qtail;	/* idle FIFO, oldest first */
+	struct snp_sub *subs;		/* port_quota only */
+	uint32_t   sub_mask, nsubs;
+	struct snp_shard_ctr c;
+} __attribute__((aligned(64)));
+
+/* FIFO ring of freed ports (offsets in the range), oldest first. */
+struct snp_ring {
+	uint16_t *buf;
+	uint32_t  cap, head, cnt;
+	uint32_t  seq_head;		/* push number of buf[head] */
+	uint32_t  mk_head, mk_cnt;	/* hold-down marks: pushes from seq on were at t or later */
+	struct { uint32_t seq, t; } mk[SNP_MARKS];
+};
+
+/* The port space of one (protocol, pool address). */
+struct snp_ports {
+	pthread_mutex_t lock;
+	uint32_t  n;			/* ports in the range */
+	uint32_t  owned;
+	uint32_t  cursor[2];		/* next never-handed-out offset, per parity class */
+	uint32_t  last_now;
+	uint64_t *bm_owned;
+	uint64_t *bm_rest;		/* in a ring (resting) */
+	uint32_t *owner;		/* owner id, valid where owned */
+	uint64_t  rng;
+	struct snp_ring ring[2];	/* [parity] with PRESERVE_PARITY, else ring[0] */
+};
+
+/* One queued HA record (SNATPOOL_DELTA_RECORD_SIZE octets, encoded). */
+struct snp_delta {
+	pthread_mutex_t lock;
+	uint8_t  *buf;
+	uint32_t  cap, head, cnt;	/* records */
+	uint64_t  seq;			/* last sequence number handed out */
+	uint64_t  exported, lost;
+};
+
+struct snatpool_table {
+	const struct snatpool *pool;
+	uint32_t  max_mappings, flags, permit, strategy, algo;
+	uint32_t  timeout, max_sessions, hold_down, quota, expire_budget;
+	uint8_t   util_raise, util_clear;
+	snatpool_table_event_cb event_cb;
+	void     *event_ctx;
+	uint64_t  seed;
+	uint32_t  fingerprint;		/* of the pool: snapshots and HA records */
+	uint16_t  port_lo, port_hi;
+	uint32_t  nports;
+	uint32_t  nshards, shard_bits;
+	struct snp_shard *shards;
+	_Atomic(struct snp_ports *) *ports[2];	/* [v6][slot * n + idx] */
+	uint32_t  nfam[2];
+	uint32_t *order[2];		/* address indexes sorted by address */
+	_Atomic uint64_t owned_slot[SNP_NPROTO];
+	_Atomic uint32_t slot_used;	/* bit per slot */
+	_Atomic uint32_t nmappings;
+	_Atomic uint32_t alarm;
+	_Atomic uint64_t util_raised, util_cleared;
+	struct snp_delta delta;		/* cap 0: off */
+	/* importer side of the HA stream and snapshot loads, under ilock
+	 * (taken before any shard lock) */
+	pthread_mutex_t ilock;
+	uint64_t  iseq;			/* last HA sequence number applied */
+	uint64_t  imp_applied, imp_dup, imp_rejected;
+};
+
+/* ---- table.c ---- */
+int snp_proto_slot(uint8_t proto);
+static inline struct snp_ent *snp_ent_at(struct snp_shard *s, uint32_t idx)
+{
+	return &s->chunks[idx >> SNP_CHUNK_BITS][idx & (SNP_CHUNK - 1)];
+}
+static inline struct snp_permit **snp_permit_at(struct snp_shard *s, uint32_t idx)
+{
+	return &s->pchunks[idx >> SNP_CHUNK_BITS][idx & (SNP_CHUNK - 1)];
+}
+static inline int snp_ent_family(const struct snp_ent *e)
+{
+	return (e->flags & SNP_E_V6) ? AF_INET6 : AF_INET;
+}
+uint64_t snp_src_hash(const struct snatpool_table *t, int family, const uint8_t *src);
+uint64_t snp_key_hash(uint64_t h, int family, uint8_t proto, uint16_t sport);
+struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h);
+uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
+		  const uint8_t *src, uint16_t sport);
+void snp_fill_mapping(const struct snatpool_table *t, const struct snp_ent *e,
+		      struct snatpool_mapping *m);
+void snp_lock_all(struct snatpool_table *t);
+void snp_unlock_all(struct snatpool_table *t);
+bool snp_table_empty(struct snatpool_table *t);
+uint32_t snp_clamp_now(uint32_t *last, uint32_t now);
+/* Insert a mapping of a known tuple (snapshot, HA import): shard locked.
+ * Return: 0; -SNATPOOL_ECONFLICT; -SNATPOOL_EFULL; -ENOMEM. */
+int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
+		  int family, uint8_t proto, const uint8_t *src, uint16_t sport,
+		  uint32_t xidx, uint16_t xport, uint16_t nflows, bool idle,
+		  uint32_t deadline, uint32_t *idx_out);
+/* Remove entry @idx of @s (shard locked); @rest: the port rests (hold-down) */
+void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
+		int mode, uint32_t now, int dtype);
+uint32_t snp_xindex(const struct snatpool_table *t, int family, const uint8_t *xaddr);
+uint32_t snp_pool_fingerprint(const struct snatpool *pool);
+void snp_idle_enqueue(struct snp_shard *s, uint32_t idx);
+void snp_idle_dequeue(struct snp_shard *s, uint32_t idx);
+/* Enqueue keeping the FIFO sorted by deadline (imports: lifetimes vary). */
+void snp_idle_insert(struct snp_shard *s, uint32_t idx);
+int snp_permit_add(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
+		   const uint8_t *addr, uint16_t port);
+
+/* ---- table_ports.c ---- */
+enum snp_free_mode {
+	SNP_FREE_NOW  = 0,	/* rollback: free again at once */
+	SNP_FREE_REST = 1,	/* release, expiry: rests in the FIFO */
+	SNP_FREE_RAW  = 2,	/* undoing a load: only the owned bit */
+};
+struct snp_ports *snp_ports_get(struct snatpool_table *t, int family, int slot,
+				uint32_t xidx);
+struct snp_ports *snp_ports_peek(struct snatpool_table *t, int family, int slot,
+				 uint32_t xidx);
+void snp_ports_free_all(struct snatpool_table *t);
+/* The functions below run with ps->lock held. */
+int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, int slot,
+		    int want, uint32_t now, uint32_t owner, uint16_t *port,
+		    bool *preserved, bool *holddown);
+int snp_ports_take(struct snatpool_table *t, struct snp_ports *ps, int slot,
+		   uint16_t port, uint32_t owner);
+void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
+		       uint16_t port, int mode, uint32_t now);
+bool snp_ports_owned(const struct snatpool_table *t, const struct snp_ports *ps,
+		     uint16_t port, uint32_t *owner);
+
+/* ---- table_stats.c ---- */
+void snp_event(struct snatpool_table *t, uint32_t type, uint32_t now,
+	       const struct snp_ent *e);
+void snp_util_check(struct snatpool_table *t, int slot, uint32_t now);
+uint64_t snp_slot_capacity(const struct snatpool_table *t);
+
+/* ---- table_delta.c ---- */
+enum snp_delta_type {
+	SNP_D_CREATED = 1, SNP_D_REFRESHED, SNP_D_RELEASED, SNP_D_EXPIRED,
+	SNP_D_FREED, SNP_D_ROLLEDBACK,
+};
+/* Queue a record for @e (called with the shard lock, and for records that
+ * move a port with that port space's lock too). */
+void snp_delta_emit(struct snatpool_table *t, int type, const struct snp_ent *e,
+		    uint32_t now, const uint8_t *remote, uint16_t rport);
+static inline bool snp_delta_on(const struct snatpool_table *t)
+{
+	return t->delta.cap != 0;
+}
+
+/* ---- little-endian codec, for snapshots and HA records ---- */
+static inline void snp_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+static inline void snp_put32(uint8_t *p, uint32_t v)
+{
+	snp_put16(p, (uint16_t)v);
+	snp_put16(p + 2, (uint16_t)(v >> 16));
+}
+static inline void snp_put64(uint8_t *p, uint64_t v)
+{
+	snp_put32(p, (uint32_t)v);
+	snp_put32(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint16_t snp_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t snp_get32(const uint8_t *p)
+{
+	return (uint32_t)snp_get16(p) | (uint32_t)snp_get16(p + 2) << 16;
+}
+static inline uint64_t snp_get64(const uint8_t *p)
+{
+	return (uint64_t)snp_get32(p) | (uint64_t)snp_get32(p + 4) << 32;
+}
+uint64_t snp_checksum(const void *p, size_t len);
+
+#endif /* SNP_TABLE_H */
