@@ -38,3 +38,9 @@ tests_check_vectors_LDADD = $(CHECK_LDADD)
 SCRIPT_TESTS = tests/abi.sh tests/core_freestanding.sh
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += $(SCRIPT_TESTS) tests/core_all.c tests/vectors
+
+# Independent implementations: the generators' self-check, and the kernel.
+TESTS += tests/vectors/gen/check_gen.py tests/kernel/nf_persistent.sh
+TEST_EXTENSIONS += .py
+PY_LOG_COMPILER = $(PYTHON3)
+EXTRA_DIST += tests/kernel

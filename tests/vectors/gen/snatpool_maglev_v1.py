@@ -3,7 +3,9 @@
 """Vectors of snatpool-maglev-v1 (algorithm 5): python3-xxhash plus a
 plain-Python Maglev table written from docs/algorithms.md alone.
 
-    M      = smallest prime >= min(1024 * n, 2^22)
+    M      = the pool's table size: 262139 (the largest prime below 2^18)
+             unless the pool sets maglev_size; vectors carry no size, so
+             they all use the default
     offset = XXH3(fam || a, s) mod M
     skip   = XXH3(fam || a, s ^ 0x9e3779b97f4a7c15) mod (M - 1) + 1
     table  = Maglev population over the addresses in canonical (octet)
@@ -14,11 +16,8 @@ Usage: /usr/bin/python3 tests/vectors/gen/snatpool_maglev_v1.py \\
            > tests/vectors/snatpool-maglev-v1.jsonl
 Depends on: python3-xxhash (check_gen.py proves it first).
 
-Cost: the population is pure Python, about 1 s per million slots.  Every
-pool is covered with seed 0, including n = 4096 and n = 65536 (both get
-M = 4194319, about 11 s each); the other seeds cover the pools of n <= 1024
-and, with seed 2^64-1 only, the larger ones (see SEEDED_MAX_N).  The whole
-file takes about two minutes.
+Cost: the population is pure Python, a fraction of a second per table of
+262139 slots; every pool (n = 1 to 65536) is covered with every seed.
 """
 
 import os
@@ -30,9 +29,7 @@ import snatpool_xxh3_v1 as xxh3v1  # noqa: E402
 
 ALGO = "snatpool-maglev-v1"
 SKIP_SEED = 0x9E3779B97F4A7C15
-SLOTS_PER_ADDR = 1024
-MAX_TARGET = 1 << 22
-SEEDED_MAX_N = 1024     # larger pools: seeds 0 and 2^64-1 only (11 s a table)
+DEFAULT_SIZE = 262139   # SNATPOOL_MAGLEV_SIZE: the largest prime below 2^18
 
 
 def is_prime(m):
@@ -48,17 +45,11 @@ def is_prime(m):
     return True
 
 
-def table_size(n):
-    m = min(SLOTS_PER_ADDR * n, MAX_TARGET)
-    while not is_prime(m):
-        m += 1
-    return m
-
-
-def build(fam, addrs, seed):
-    """The table of one family: M entries, each a configured-order index."""
+def build(fam, addrs, seed, m=DEFAULT_SIZE):
+    """The table of one family: @m entries, each a configured-order index."""
     n = len(addrs)
-    m = table_size(n)
+    if not is_prime(m) or m < n:
+        raise ValueError("table size %d: not a prime >= %d" % (m, n))
     # Canonical order: by octets, unsigned, memcmp; equal to numeric order
     # for fixed-length network-order octets.
     canon = sorted(range(n), key=lambda i: addrs[i].packed)
@@ -76,7 +67,7 @@ def build(fam, addrs, seed):
         for k in range(n):
             c = pos[k]
             skip = skips[k]
-            # perm(a, next[a]) advanced one step at a time: offset + j*skip
+            # perm(a, next[a]), advanced one step at a time: offset + j*skip
             while entry[c] >= 0:
                 c += skip
                 if c >= m:
@@ -94,8 +85,7 @@ _tables = {}
 
 def table(fam, addrs, seed):
     # Keyed by the list's identity; the cache holds the list, so its id
-    # cannot be reused while the entry lives.  One table at a time (4M
-    # entries is about 32 MiB of Python list).
+    # cannot be reused while the entry lives.  One table at a time.
     key = (fam, id(addrs), seed)
     if key not in _tables:
         _tables.clear()
@@ -113,15 +103,8 @@ def pick(fam, addrs, seed, src):
 
 
 def main():
-    seeds = common.SEEDS[1:]
-
-    def pick_bounded(fam, addrs, seed, src):
-        if seed not in (0, common.U64) and len(addrs) > SEEDED_MAX_N:
-            return None
-        return pick(fam, addrs, seed, src)
-
-    common.emit(common.generate(ALGO, pick_bounded, seeds=(0,),
-                                few_seeds=seeds))
+    common.emit(common.generate(ALGO, pick, seeds=(0,),
+                                few_seeds=common.SEEDS[1:]))
 
 
 if __name__ == "__main__":
