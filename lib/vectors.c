@@ -475,6 +475,18 @@ static void snp_verify_line(const char *line, size_t n, size_t lineno,
 		cb(lineno, &res, ctx);
 }
 
+static void snp_verify_overlong(size_t lineno, struct snatpool_verify_stats *st,
+				snatpool_verify_cb cb, void *ctx)
+{
+	struct snatpool_vector_result res = { .status = -SNATPOOL_EVECTOR };
+
+	snprintf(res.msg, sizeof(res.msg), "line longer than %u octets", SNP_LINE_MAX);
+	st->failed++;
+	st->malformed++;
+	if (cb)
+		cb(lineno, &res, ctx);
+}
+
 SNP_API int snatpool_vectors_verify(int fd, struct snatpool_verify_stats *st,
 				    snatpool_verify_cb cb, void *ctx)
 {
@@ -502,14 +514,7 @@ SNP_API int snatpool_vectors_verify(int fd, struct snatpool_verify_stats *st,
 
 			lineno++;
 			if (overlong) {
-				struct snatpool_vector_result res = { .status = -SNATPOOL_EVECTOR };
-
-				snprintf(res.msg, sizeof(res.msg), "line longer than %u octets",
-					 SNP_LINE_MAX);
-				st->failed++;
-				st->malformed++;
-				if (cb)
-					cb(lineno, &res, ctx);
+				snp_verify_overlong(lineno, st, cb, ctx);
 				overlong = false;
 			} else {
 				snp_verify_line(buf, n, lineno, st, cb, ctx, &cache);
@@ -547,8 +552,7 @@ SNP_API int snatpool_vectors_verify(int fd, struct snatpool_verify_stats *st,
 			if (len || overlong) {
 				lineno++;
 				if (overlong) {
-					st->failed++;
-					st->malformed++;
+					snp_verify_overlong(lineno, st, cb, ctx);
 				} else {
 					snp_verify_line(buf, len, lineno, st, cb, ctx, &cache);
 				}

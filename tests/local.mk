@@ -44,3 +44,10 @@ TESTS += tests/vectors/gen/check_gen.py tests/kernel/nf_persistent.sh
 TEST_EXTENSIONS += .py
 PY_LOG_COMPILER = $(PYTHON3)
 EXTRA_DIST += tests/kernel
+
+# The CLI.
+CLI_TESTS = tests/cli/select.sh tests/cli/usage.sh tests/cli/verify.sh \
+	tests/cli/compare.sh tests/cli/spread.sh tests/cli/demo.sh \
+	tests/cli/robust.sh tests/cli/bench-output.sh
+TESTS += $(CLI_TESTS)
+EXTRA_DIST += $(CLI_TESTS) tests/cli/testlib.sh

@@ -59,6 +59,10 @@ uint64_t cli_parse_seed(const char *opt, const char *text);
 void cli_parse_ports(const char *opt, const char *text, uint16_t *lo, uint16_t *hi);
 /* --algo: a name (or a known decimal ID); usage error if unknown. */
 uint32_t cli_parse_algo(const char *text);
+/* A whole decimal string (no sign, no blanks) into @out. */
+bool cli_parse_u64(const char *text, uint64_t *out);
+/* --maglev-size: a decimal; the library judges it (a prime >= n). */
+uint32_t cli_parse_maglev_size(const char *text);
 /* Decimal count 1..@max; usage error otherwise. */
 uint64_t cli_parse_count(const char *opt, const char *text, uint64_t max);
 
@@ -69,6 +73,7 @@ struct cli_pool_args {
 	const char *opt;	/* option it came from, for messages */
 	uint64_t    seed;
 	uint16_t    port_lo, port_hi;
+	uint32_t    maglev_size;	/* --maglev-size M; 0: the library's */
 };
 
 /* Build a pool from a spec; usage error (naming the token) on failure. */

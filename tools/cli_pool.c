@@ -14,6 +14,7 @@ struct snatpool *cli_pool_open(const struct cli_pool_args *a)
 		.seed = a->seed,
 		.port_lo = a->port_lo,
 		.port_hi = a->port_hi,
+		.maglev_size = a->maglev_size,
 	);
 	struct snatpool_diag diag;
 	struct snatpool *pool = NULL;
@@ -29,6 +30,11 @@ struct snatpool *cli_pool_open(const struct cli_pool_args *a)
 	if (diag.code == 0)
 		diag.code = rc ? -rc : EINVAL;
 	diag.token[sizeof(diag.token) - 1] = '\0';
+	if (diag.code == SNATPOOL_EPORT)
+		cli_usage_error("--ports: %s", snatpool_strerror(diag.code));
+	if (diag.code == SNATPOOL_EMAGLEV)
+		cli_usage_error("--maglev-size %u: %s", a->maglev_size,
+				snatpool_strerror(diag.code));
 	if (diag.token[0])
 		cli_usage_error("%s: %s: %s", a->opt,
 				cli_sanitize(diag.token, strlen(diag.token), buf, sizeof(buf)),

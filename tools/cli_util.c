@@ -13,7 +13,8 @@
 
 const char *cli_cmd;
 
-static void cli_vwarn(const char *fmt, va_list ap)
+static void __attribute__((format(printf, 1, 0)))
+cli_vwarn(const char *fmt, va_list ap)
 {
 	/* stdout first: a message should not overtake the lines before it */
 	fflush(stdout);
@@ -139,6 +140,11 @@ static bool cli_strtou64(const char *text, int base, uint64_t *out)
 	return true;
 }
 
+bool cli_parse_u64(const char *text, uint64_t *out)
+{
+	return cli_strtou64(text, 10, out);
+}
+
 uint64_t cli_parse_seed(const char *opt, const char *text)
 {
 	uint64_t v;
@@ -165,6 +171,11 @@ uint64_t cli_parse_count(const char *opt, const char *text, uint64_t max)
 				cli_sanitize(text, strlen(text), buf, sizeof(buf)),
 				(unsigned long long)max);
 	return v;
+}
+
+uint32_t cli_parse_maglev_size(const char *text)
+{
+	return (uint32_t)cli_parse_count("--maglev-size", text, UINT32_MAX);
 }
 
 void cli_parse_ports(const char *opt, const char *text, uint16_t *lo, uint16_t *hi)

@@ -84,7 +84,7 @@ int cmd_algos(int argc, char **argv)
 		memset(&info, 0, sizeof(info));
 		if (snatpool_algo_info(ids[i], &info) < 0)
 			continue;
-		printf("%u %-20s %-32s %s\n", info.id, info.name ? info.name : "?",
+		printf("%u %-20s %-38s %s\n", info.id, info.name ? info.name : "?",
 		       algo_flag_words(info.flags, words, sizeof(words)),
 		       info.summary ? info.summary : "");
 	}

@@ -16,7 +16,7 @@
 
 static const char select_usage[] =
 "Usage: snatpool select [--algo NAME] --pool SPEC [--seed N] [--ports LO-HI]\n"
-"                       [SRC...]\n"
+"                       [--maglev-size M] [SRC...]\n"
 "Print 'SRC ADDRESS INDEX' for each source address: the pool address that\n"
 "the algorithm picks and its index in the configured order of its family.\n"
 "Without SRC, sources are read from standard input, one per line.\n"
@@ -25,6 +25,7 @@ static const char select_usage[] =
 "  --pool SPEC     pool addresses, e.g. 198.51.100.1-198.51.100.8,2001:db8::/126\n"
 "  --seed N        pool seed, decimal or 0x hex (default 0)\n"
 "  --ports LO-HI   pool port range (default 1024-65535)\n"
+"  --maglev-size M Maglev table size of the pool, a prime (default 262139)\n"
 "  -h, --help      show this help\n"
 "\n"
 "Exit status: 0 all sources selected, 1 some source was bad or had no\n"
@@ -82,6 +83,7 @@ int cmd_select(int argc, char **argv)
 		{ "algo",  required_argument, NULL, 'a' },
 		{ "pool",  required_argument, NULL, 'p' },
 		{ "seed",  required_argument, NULL, 's' },
+		{ "maglev-size", required_argument, NULL, 'M' },
 		{ "ports", required_argument, NULL, 'P' },
 		{ "help",  no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -103,6 +105,7 @@ int cmd_select(int argc, char **argv)
 		case 'p': pa.spec = optarg; break;
 		case 's': pa.seed = cli_parse_seed("--seed", optarg); break;
 		case 'P': cli_parse_ports("--ports", optarg, &pa.port_lo, &pa.port_hi); break;
+		case 'M': pa.maglev_size = cli_parse_maglev_size(optarg); break;
 		case 'h': fputs(select_usage, stdout); return cli_finish_stdout(0);
 		default:  cli_getopt_error(c, argv);
 		}

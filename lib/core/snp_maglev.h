@@ -37,7 +37,7 @@ static SNP_INLINE void snp_maglev_perm(snp_u8 fam, const snp_u8 *addr,
 				       snp_u64 seed, snp_u32 m,
 				       snp_u32 *offset, snp_u32 *skip)
 {
-	snp_u8 key[SNP_KEYMAX];
+	snp_u8 key[SNP_KEYMAX + 7];
 	snp_u32 len = snp_xxh3_key(fam, addr, key);
 
 	*offset = (snp_u32)(XXH3_64bits_withSeed(key, len, seed) % m);

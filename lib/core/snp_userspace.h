@@ -22,19 +22,14 @@
 static SNP_INLINE snp_u32 snp_userspace_msg(snp_u8 fam, const snp_u8 *src,
 					    snp_u8 msg[SNP_USERSPACE_MSGMAX])
 {
-	const char *tag = SNP_USERSPACE_TAG;
-	snp_u32 alen = fam == SNP_FAM6 ? 16 : 4;
-	unsigned int i;
-
-	for (i = 0; i < SNP_USERSPACE_TAGLEN; i++)
-		msg[i] = (snp_u8)tag[i];
+	__builtin_memcpy(msg, SNP_USERSPACE_TAG, SNP_USERSPACE_TAGLEN);
 	msg[SNP_USERSPACE_TAGLEN] = fam;
-	for (i = 0; i < 16; i++) {
-		if (i >= alen)
-			break;
-		msg[SNP_USERSPACE_TAGLEN + 1 + i] = src[i];
+	if (fam == SNP_FAM6) {
+		__builtin_memcpy(msg + SNP_USERSPACE_TAGLEN + 1, src, 16);
+		return SNP_USERSPACE_TAGLEN + 1 + 16;
 	}
-	return SNP_USERSPACE_TAGLEN + 1 + alen;
+	__builtin_memcpy(msg + SNP_USERSPACE_TAGLEN + 1, src, 4);
+	return SNP_USERSPACE_TAGLEN + 1 + 4;
 }
 
 /* Index from the first 8 digest octets, read big-endian. */

@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# snatpool bench prints every key it promises.  A tiny run, never timed:
+# benchmarks do not fail on speed.
+. "$(dirname "$0")/testlib.sh"
+
+run "$S" bench --n 4096 --runs 1
+expect_rc 0 "bench"
+grep -Ev '^[a-z0-9_.-]+=[0-9]+(\.[0-9]+)?$' "$T/out" >"$T/odd" && fail "bench: odd lines: $(head -3 "$T/odd")"
+for key in n runs evp_sha256_ns.v4 evp_sha256_ns.v6 \
+	ratio.xpf-userspace-v1.evp.v4 ratio.xpf-userspace-v1.evp.v6; do
+	expect_grep "^$key=" "$T/out" "bench key $key"
+done
+"$S" algos | awk '{ print $2 }' >"$T/names"
+while read -r name; do
+	for key in select_ns.$name.v4 select_ns.$name.v6 burst_ns.$name.v4 burst_ns.$name.v6; do
+		expect_grep "^$key=" "$T/out" "bench key $key"
+	done
+done <"$T/names"
+
+finish
