@@ -148,6 +148,39 @@ SNP_API int snatpool_select(const struct snatpool *pool, int family,
 	return 0;
 }
 
+/*
+ * Bursts of the XXH3-based algorithms build a batch of keys first and hash
+ * them after: by then the key stores have retired, whereas hashing right
+ * after building a 17-octet key stalls on a store-to-load forward that
+ * costs more than the hash itself.
+ */
+#define SNP_BATCH 16
+
+static int snp_burst_xxh3(const struct snatpool *pool, const struct snp_family *f,
+			  const uint8_t *srcs, size_t count, uint32_t algo,
+			  uint32_t *indexes)
+{
+	uint8_t keys[SNP_BATCH][SNP_KEYMAX + 7];
+	uint32_t lens[SNP_BATCH];
+	const uint32_t *t = NULL;
+	size_t i, j, k;
+
+	if (algo == SNATPOOL_ALGO_MAGLEV_V1 && !(t = snp_maglev_get(pool, f)))
+		return -ENOMEM;
+	for (i = 0; i < count; i += k) {
+		k = count - i < SNP_BATCH ? count - i : SNP_BATCH;
+		for (j = 0; j < k; j++)
+			lens[j] = snp_xxh3_key(f->fam, srcs + (i + j) * f->alen, keys[j]);
+		for (j = 0; j < k; j++) {
+			uint64_t h = XXH3_64bits_withSeed(keys[j], lens[j], pool->seed);
+
+			indexes[i + j] = t ? t[snp_maglev_slot_of(h, pool->maglev_size)] :
+					 snp_xxh3_index(h, f->n);
+		}
+	}
+	return (int)count;
+}
+
 SNP_API int snatpool_select_burst(const struct snatpool *pool, int family,
 				  const uint8_t *srcs, size_t count,
 				  uint32_t algo, uint32_t *indexes)
@@ -160,6 +193,8 @@ SNP_API int snatpool_select_burst(const struct snatpool *pool, int family,
 		return err;
 	if (!indexes || count > INT32_MAX)
 		return -EINVAL;
+	if (algo == SNATPOOL_ALGO_XXH3_V1 || algo == SNATPOOL_ALGO_MAGLEV_V1)
+		return snp_burst_xxh3(pool, f, srcs, count, algo, indexes);
 	for (i = 0; i < count; i++) {
 		err = snp_pick(pool, f, srcs + i * f->alen, algo, &indexes[i]);
 		if (err)

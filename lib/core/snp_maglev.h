@@ -25,11 +25,16 @@
 
 #define SNP_MAGLEV_SKIP_SEED 0x9e3779b97f4a7c15ull
 
-/* Slot of a source in a table of @m entries. */
+/* Slot of a source whose XXH3 hash is @h, in a table of @m entries. */
+static SNP_INLINE snp_u32 snp_maglev_slot_of(snp_u64 h, snp_u32 m)
+{
+	return (snp_u32)snp_mulhi64(h, m);
+}
+
 static SNP_INLINE snp_u32 snp_maglev_slot(snp_u8 fam, const snp_u8 *src,
 					  snp_u64 seed, snp_u32 m)
 {
-	return (snp_u32)snp_mulhi64(snp_xxh3_hash(fam, src, seed), m);
+	return snp_maglev_slot_of(snp_xxh3_hash(fam, src, seed), m);
 }
 
 /* Offset and skip of a pool address in a table of @m (prime) entries. */

@@ -71,11 +71,16 @@ static SNP_INLINE snp_u64 snp_xxh3_hash(snp_u8 fam, const snp_u8 *src,
 	return XXH3_64bits_withSeed(key, len, seed);
 }
 
-/* @n >= 1. */
+/* Index of hash @h among @n >= 1 addresses. */
+static SNP_INLINE snp_u32 snp_xxh3_index(snp_u64 h, snp_u32 n)
+{
+	return (snp_u32)snp_mulhi64(h, n);
+}
+
 static SNP_INLINE snp_u32 snp_xxh3_pick(snp_u8 fam, const snp_u8 *src,
 					snp_u64 seed, snp_u32 n)
 {
-	return (snp_u32)snp_mulhi64(snp_xxh3_hash(fam, src, seed), n);
+	return snp_xxh3_index(snp_xxh3_hash(fam, src, seed), n);
 }
 
 #endif /* SNP_XXH3_H */
