@@ -1,0 +1,663 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * afxdp_snat.c - the AF_XDP dataplane harness: frames of IN.pcap cross a
+ * veth pair between two network namespaces of its own, are received on an
+ * AF_XDP socket, translated in user space with the library
+ * (snatpool_select_burst()) and written to OUT.pcap in input order.
+ *
+ *   afxdp_snat --algo NAME --pool SPEC [--seed N] --in IN.pcap --out OUT.pcap
+ *              [--bench] [--passthrough]
+ *
+ *   ns snpx-PID-tx                       ns snpx-PID-rx
+ *   AF_PACKET raw socket --> veth0 ===== veth1 --> XDP snat_xsk (SKB mode)
+ *   (IN.pcap frames, dst MAC          |  choice -> metadata, redirect
+ *    set to veth1's)                  v
+ *                               AF_XDP socket, copy mode, queue 0
+ *                               -> snatpool_select_burst() + rewrite
+ *                               -> OUT.pcap (original dst MAC put back)
+ *
+ * One thread drives both ends (a socket stays in the namespace it was made
+ * in): it sends a window of frames, then takes them off the RX ring.  On a
+ * veth the frames arrive in the order they were sent, so frame k received
+ * is frame k sent; every received frame is compared with what was sent and
+ * any loss, reordering or alteration fails the run.
+ *
+ * The XDP program (snat.bpf.c, the cores of lib/core compiled for BPF) puts
+ * its own choice in front of each frame as metadata; every frame's BPF
+ * choice is compared with the library's, so a run also checks the BPF
+ * build of every algorithm on live traffic.
+ *
+ * Frames shorter than an Ethernet header or longer than the veth MTU
+ * (SNAT_AFXDP_MTU) cannot cross; they are written unchanged and counted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/xsk.h>
+
+#include "snat_loader.h"
+#include "snp_harness.h"
+#include "snp_pkt.h"
+#include "snat.skel.h"
+
+#define SNAT_AFXDP_MTU 3826		/* veth MTU: frames up to MTU + 14 = a
+					   UMEM frame less XDP_PACKET_HEADROOM */
+#define NUM_FRAMES     4096
+#define FRAME_SIZE     XSK_UMEM__DEFAULT_FRAME_SIZE	/* 4096 */
+#define RING_SIZE      2048
+#define WINDOW         256		/* frames in flight; <= RING_SIZE / 2 */
+#define RECV_TIMEOUT_MS 5000
+
+extern char **environ;
+
+/* ---- namespaces and the veth pair ------------------------------------- */
+
+static char ns_tx[32], ns_rx[32];
+static int ns_made;
+static int ifindex_rx;
+static volatile sig_atomic_t got_signal;
+
+static int run_cmd(char *const argv[])
+{
+	pid_t pid;
+	int st;
+
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ))
+		return -1;
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* Run "ip ARGS..." (words split on spaces); die with the command on failure. */
+static void ip_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void ip_cmd(const char *fmt, ...)
+{
+	char line[256], *argv[32], *save = NULL, *w;
+	int n = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	{
+		char copy[256];
+
+		memcpy(copy, line, sizeof(copy));
+		argv[n++] = "ip";
+		for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			if (n == 31)
+				snat_die("'ip %s': too many words", line);
+			argv[n++] = w;
+		}
+		argv[n] = NULL;
+		if (run_cmd(argv))
+			snat_die("'ip %s' failed (needs root and iproute2)", line);
+	}
+}
+
+static void ns_cleanup(void)
+{
+	char *del_tx[] = { "ip", "netns", "del", ns_tx, NULL };
+	char *del_rx[] = { "ip", "netns", "del", ns_rx, NULL };
+
+	if (!ns_made)
+		return;
+	ns_made = 0;
+	run_cmd(del_tx);
+	run_cmd(del_rx);
+}
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static int ns_fd(const char *name)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		snat_die("%s: %s", path, strerror(errno));
+	return fd;
+}
+
+static void ns_enter(int fd, const char *name)
+{
+	if (setns(fd, CLONE_NEWNET))
+		snat_die("setns %s: %s", name, strerror(errno));
+}
+
+static void write_sysctl(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		snat_die("%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/*
+ * Make ns_tx and ns_rx with IPv6 off (before the veth exists: no ND/MLD
+ * frames), veth0 in ns_tx and veth1 in ns_rx, both up.  Returns with the
+ * thread in ns_rx; *tx_fd and *rx_fd are the namespaces.
+ */
+static void ns_setup(int *tx_fd, int *rx_fd)
+{
+	int root = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	if (root < 0)
+		snat_die("/proc/self/ns/net: %s", strerror(errno));
+	snprintf(ns_tx, sizeof(ns_tx), "snpx-%d-tx", (int)getpid());
+	snprintf(ns_rx, sizeof(ns_rx), "snpx-%d-rx", (int)getpid());
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	atexit(ns_cleanup);
+	ns_made = 1;
+	ip_cmd("netns add %s", ns_tx);
+	ip_cmd("netns add %s", ns_rx);
+	*tx_fd = ns_fd(ns_tx);
+	*rx_fd = ns_fd(ns_rx);
+	ns_enter(*tx_fd, ns_tx);
+	write_sysctl("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	ns_enter(*rx_fd, ns_rx);
+	write_sysctl("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	ns_enter(root, "(root)");
+	close(root);
+	ip_cmd("link add veth0 netns %s mtu %d type veth peer name veth1 netns %s mtu %d",
+	       ns_tx, SNAT_AFXDP_MTU, ns_rx, SNAT_AFXDP_MTU);
+	ip_cmd("-n %s link set veth0 up", ns_tx);
+	ip_cmd("-n %s link set veth1 up", ns_rx);
+	ns_enter(*rx_fd, ns_rx);
+}
+
+/* ---- the AF_XDP socket ------------------------------------------------- */
+
+struct xsk {
+	void *area;
+	struct xsk_umem *umem;
+	struct xsk_socket *sock;
+	struct xsk_ring_prod fq;
+	struct xsk_ring_cons cq, rx;
+	struct xsk_ring_prod tx;
+};
+
+static void xsk_open(struct xsk *x, struct snat_bpf *skel)
+{
+	struct xsk_umem_config ucfg = {
+		.fill_size = RING_SIZE, .comp_size = RING_SIZE,
+		.frame_size = FRAME_SIZE, .frame_headroom = 0,
+	};
+	struct xsk_socket_config scfg = {
+		.rx_size = RING_SIZE, .tx_size = RING_SIZE,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = XDP_FLAGS_SKB_MODE, .bind_flags = XDP_COPY,
+	};
+	size_t size = (size_t)NUM_FRAMES * FRAME_SIZE;
+	uint32_t idx, i;
+	int err;
+
+	x->area = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (x->area == MAP_FAILED)
+		snat_die("mmap of the UMEM: %s", strerror(errno));
+	err = xsk_umem__create(&x->umem, x->area, size, &x->fq, &x->cq, &ucfg);
+	if (err)
+		snat_die("xsk_umem__create: %s", strerror(-err));
+	err = xsk_socket__create(&x->sock, "veth1", 0, x->umem, &x->rx, &x->tx, &scfg);
+	if (err)
+		snat_die("xsk_socket__create on veth1: %s", strerror(-err));
+	err = bpf_xdp_attach(ifindex_rx, bpf_program__fd(skel->progs.snat_xsk),
+			     XDP_FLAGS_SKB_MODE, NULL);
+	if (err)
+		snat_die("attaching snat_xsk to veth1: %s", strerror(-err));
+	err = xsk_socket__update_xskmap(x->sock, bpf_map__fd(skel->maps.snat_xsks));
+	if (err)
+		snat_die("xsk_socket__update_xskmap: %s", strerror(-err));
+	/* frames 0..RING_SIZE-1 live in the fill ring, the rest are spare */
+	if (xsk_ring_prod__reserve(&x->fq, RING_SIZE, &idx) != RING_SIZE)
+		snat_die("cannot fill the fill ring");
+	for (i = 0; i < RING_SIZE; i++)
+		*xsk_ring_prod__fill_addr(&x->fq, idx + i) = (uint64_t)i * FRAME_SIZE;
+	xsk_ring_prod__submit(&x->fq, RING_SIZE);
+}
+
+static void xsk_close(struct xsk *x)
+{
+	bpf_xdp_detach(ifindex_rx, XDP_FLAGS_SKB_MODE, NULL);
+	xsk_socket__delete(x->sock);
+	xsk_umem__delete(x->umem);
+	munmap(x->area, (size_t)NUM_FRAMES * FRAME_SIZE);
+}
+
+/* ---- one replay of the frames ------------------------------------------ */
+
+struct replay {
+	const struct snatpool *pool;
+	uint32_t algo;
+	int       tx_sock;
+	uint8_t   mac_rx[ETH_ALEN];
+	const struct snat_frames *in;	/* the input, as read */
+	uint8_t **sendbuf;		/* frame i with dst MAC = veth1's */
+	uint8_t  *sendable;		/* 1: frame i can cross the veth */
+	uint8_t  *addrs[2];		/* pool addresses per family, packed */
+	size_t    nsend;
+	/* per run */
+	int       translate, check, meta;
+	struct snat_frames *out;	/* NULL: do not keep the frames */
+	size_t    translated, errors, disagree;
+	uint64_t  received;
+};
+
+/* Send frames [from, to) that can cross; returns how many were sent. */
+static size_t send_window(struct replay *r, size_t from, size_t to, size_t *ids)
+{
+	struct mmsghdr msgs[WINDOW];
+	struct iovec iov[WINDOW];
+	size_t i, n = 0, done = 0;
+
+	for (i = from; i < to; i++) {
+		if (!r->sendable[i])
+			continue;
+		iov[n].iov_base = r->sendbuf[i];
+		iov[n].iov_len = r->in->f[i].caplen;
+		memset(&msgs[n], 0, sizeof(msgs[n]));
+		msgs[n].msg_hdr.msg_iov = &iov[n];
+		msgs[n].msg_hdr.msg_iovlen = 1;
+		ids[n++] = i;
+	}
+	while (done < n) {
+		int s = sendmmsg(r->tx_sock, msgs + done, (unsigned int)(n - done), 0);
+
+		if (s < 0) {
+			if (errno == EINTR && !got_signal)
+				continue;
+			snat_die("sending on veth0: %s", strerror(errno));
+		}
+		done += (size_t)s;
+	}
+	return n;
+}
+
+/*
+ * Translate the @n received frames @data[] (lengths @len[]) in place with
+ * snatpool_select_burst(), one call per family; @st[] gets each status.
+ */
+static void translate_burst(struct replay *r, uint8_t **data, const uint32_t *len,
+			    size_t n, uint32_t *st, uint32_t *index)
+{
+	static const int af[2] = { AF_INET, AF_INET6 };
+	struct snp_pkt p[WINDOW];
+	uint8_t srcs[2][WINDOW * 16];
+	uint32_t idx[2][WINDOW], which[2][WINDOW];
+	size_t cnt[2] = { 0, 0 }, i, k;
+	int f;
+
+	for (i = 0; i < n; i++) {
+		int err = snp_pkt_parse(data[i], data[i] + len[i], &p[i]);
+
+		if (err) {
+			st[i] = (uint32_t)-err;
+			continue;
+		}
+		f = p[i].fam == SNP_FAM6;
+		memcpy(srcs[f] + cnt[f] * p[i].alen, p[i].saddr, p[i].alen);
+		which[f][cnt[f]++] = (uint32_t)i;
+		st[i] = SNAT_OK;
+	}
+	for (f = 0; f < 2; f++) {
+		uint32_t alen = f ? 16 : 4;
+		int got;
+
+		if (!cnt[f])
+			continue;
+		got = snatpool_select_burst(r->pool, af[f], srcs[f], cnt[f], r->algo,
+					    idx[f]);
+		if (got == -SNATPOOL_ENOFAMILY) {
+			for (k = 0; k < cnt[f]; k++)
+				st[which[f][k]] = SNAT_ENOFAMILY;
+			continue;
+		}
+		if (got != (int)cnt[f])
+			snat_die("snatpool_select_burst: %s", snatpool_strerror(got));
+		for (k = 0; k < cnt[f]; k++) {
+			i = which[f][k];
+			index[i] = idx[f][k];
+			snp_pkt_rewrite(&p[i], r->addrs[f] + (size_t)idx[f][k] * alen);
+		}
+	}
+}
+
+/* Take the @n frames sent (ids[]) off the RX ring, translate, keep. */
+static void recv_window(struct replay *r, struct xsk *x, const size_t *ids, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		uint8_t *data[WINDOW];
+		uint32_t len[WINDOW], st[WINDOW], index[WINDOW];
+		uint64_t addr[WINDOW];
+		uint32_t idx_rx, idx_fq, k, m;
+
+		m = xsk_ring_cons__peek(&x->rx, (uint32_t)(n - got), &idx_rx);
+		if (!m) {
+			struct pollfd pfd = { .fd = xsk_socket__fd(x->sock), .events = POLLIN };
+			int pr = poll(&pfd, 1, RECV_TIMEOUT_MS);
+
+			if (got_signal)
+				snat_die("stopped by signal %d", (int)got_signal);
+			if (pr < 0 && errno != EINTR)
+				snat_die("poll: %s", strerror(errno));
+			if (pr == 0)
+				snat_die("%zu of %zu frames of a window never arrived "
+					 "(frame %zu first missing)", n - got, n, ids[got] + 1);
+			continue;
+		}
+		for (k = 0; k < m; k++) {
+			const struct xdp_desc *d = xsk_ring_cons__rx_desc(&x->rx, idx_rx + k);
+			size_t i = ids[got + k];
+
+			addr[k] = d->addr;
+			data[k] = xsk_umem__get_data(x->area, d->addr);
+			len[k] = d->len;
+			if (len[k] != r->in->f[i].caplen ||
+			    (r->check && memcmp(data[k], r->sendbuf[i], len[k])))
+				snat_die("frame %zu: what arrived (%u octets) is not what was "
+					 "sent (%u): lost, reordered or foreign frame", i + 1,
+					 len[k], r->in->f[i].caplen);
+			index[k] = 0;
+		}
+		if (r->meta) {
+			/* the BPF choice, read before the rewrite changes the frame */
+			for (k = 0; k < m; k++) {
+				const struct snat_meta *md =
+					(const void *)(data[k] - sizeof(struct snat_meta));
+
+				if (md->magic != SNAT_META_MAGIC)
+					snat_die("frame %zu: no metadata from snat_xsk",
+						 ids[got + k] + 1);
+				st[k] = md->status;
+				index[k] = md->index;
+			}
+		}
+		if (r->translate) {
+			uint32_t bst[WINDOW], bidx[WINDOW];
+
+			if (r->meta) {
+				memcpy(bst, st, m * sizeof(*st));
+				memcpy(bidx, index, m * sizeof(*index));
+			}
+			translate_burst(r, data, len, m, st, index);
+			for (k = 0; k < m; k++) {
+				if (st[k] == SNAT_OK)
+					r->translated++;
+				else
+					r->errors++;
+				if (r->meta && (bst[k] != st[k] ||
+						(st[k] == SNAT_OK && bidx[k] != index[k])) &&
+				    r->disagree++ < 5)
+					fprintf(stderr, "%s: frame %zu: BPF says %s/%u, the "
+						"library %s/%u\n", snat_prog, ids[got + k] + 1,
+						snat_status_str(bst[k]), bidx[k],
+						snat_status_str(st[k]), index[k]);
+			}
+		}
+		if (r->out) {
+			for (k = 0; k < m; k++) {
+				struct snat_frame *o = &r->out->f[ids[got + k]];
+
+				memcpy(o->data, data[k], len[k]);
+				memcpy(o->data, r->in->f[ids[got + k]].data, ETH_ALEN);
+			}
+		}
+		xsk_ring_cons__release(&x->rx, m);
+		/* give the frames back to the kernel */
+		if (xsk_ring_prod__reserve(&x->fq, m, &idx_fq) != m)
+			snat_die("fill ring full");
+		for (k = 0; k < m; k++)
+			*xsk_ring_prod__fill_addr(&x->fq, idx_fq + k) = addr[k];
+		xsk_ring_prod__submit(&x->fq, m);
+		got += m;
+		r->received += m;
+	}
+}
+
+/*
+ * Replay every frame once.  With @win_ns, window w's wall time is kept in
+ * win_ns[w] when it beats what is there (the bench's per-window minimum).
+ */
+static void replay_all(struct replay *r, struct xsk *x, uint64_t *win_ns)
+{
+	size_t ids[WINDOW], from, n, w = 0;
+
+	for (from = 0; from < r->in->n; from += WINDOW, w++) {
+		size_t to = from + WINDOW < r->in->n ? from + WINDOW : r->in->n;
+		uint64_t t0 = snat_now_ns(), t;
+
+		if (got_signal)		/* exit() runs ns_cleanup() */
+			snat_die("stopped by signal %d", (int)got_signal);
+		n = send_window(r, from, to, ids);
+		recv_window(r, x, ids, n);
+		t = snat_now_ns() - t0;
+		if (win_ns && t < win_ns[w])
+			win_ns[w] = t;
+	}
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+static int open_tx_socket(int tx_fd)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	int s;
+
+	ns_enter(tx_fd, ns_tx);
+	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);	/* 0: send only */
+	if (s < 0)
+		snat_die("AF_PACKET socket: %s", strerror(errno));
+	sll.sll_ifindex = (int)if_nametoindex("veth0");
+	if (!sll.sll_ifindex || bind(s, (struct sockaddr *)&sll, sizeof(sll)))
+		snat_die("binding to veth0: %s", strerror(errno));
+	return s;
+}
+
+static void rx_mac(uint8_t mac[ETH_ALEN])
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "veth1");
+	if (s < 0 || ioctl(s, SIOCGIFHWADDR, &ifr))
+		snat_die("MAC of veth1: %s", strerror(errno));
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	close(s);
+}
+
+/*
+ * Translating against passing through, the same frames alternately: each
+ * window's time is the best of its rounds (a shared machine preempts us
+ * now and then; a window takes well under a time slice), at least 7 rounds
+ * and 20000 frames a side.
+ */
+static void bench(struct replay *r, struct xsk *x, struct snat_bpf *skel,
+		  const char *algo_name)
+{
+	size_t nwin = (r->in->n + WINDOW - 1) / WINDOW, w;
+	size_t rounds = r->nsend ? (20000 + r->nsend - 1) / r->nsend : 1, k;
+	uint64_t *best[2];
+	double ns[2];
+	int mode;
+
+	if (!r->nsend)
+		snat_die("--bench: no frame can cross the veth");
+	if (rounds < 7)
+		rounds = 7;
+	for (mode = 0; mode < 2; mode++) {
+		best[mode] = malloc(nwin * sizeof(uint64_t));
+		if (!best[mode])
+			snat_die("out of memory");
+		for (w = 0; w < nwin; w++)
+			best[mode][w] = UINT64_MAX;
+	}
+	snat_bpf_set_flags(skel, 0);	/* snat_xsk only redirects */
+	r->meta = 0;
+	r->check = 0;
+	r->out = NULL;
+	r->translate = 1;
+	replay_all(r, x, NULL);		/* warm-up */
+	for (k = 0; k < rounds; k++) {
+		for (mode = 1; mode >= 0; mode--) {
+			r->translate = mode;
+			replay_all(r, x, best[mode]);
+		}
+	}
+	for (mode = 0; mode < 2; mode++) {
+		uint64_t sum = 0;
+
+		for (w = 0; w < nwin; w++)
+			sum += best[mode][w];
+		ns[mode] = (double)sum / (double)r->nsend;
+		free(best[mode]);
+	}
+	printf("ns_per_pkt.afxdp.%s=%.1f\n", algo_name, ns[1]);
+	printf("passthrough_ns_per_pkt.afxdp=%.1f\n", ns[0]);
+	printf("added_ns.afxdp.%s=%.1f\n", algo_name, ns[1] - ns[0]);
+	printf("cost.afxdp.%s=%.3f\n", algo_name, 1.0 - ns[0] / ns[1]);
+	printf("pps.afxdp.%s=%.0f\n", algo_name, 1e9 / ns[1]);
+	printf("passthrough_pps.afxdp=%.0f\n", 1e9 / ns[0]);
+	snat_bpf_print_prog_stats(skel, "afxdp", "snat_xsk");
+}
+
+int main(int argc, char **argv)
+{
+	struct snat_frames in, out;
+	struct replay r;
+	struct snp_hargs a;
+	struct snatpool *pool;
+	struct snat_bpf *skel;
+	struct xsk x;
+	int tx_fd, rx_fd, f;
+	size_t i;
+
+	snat_prog = "afxdp_snat";
+	snp_hargs_parse(argc, argv, snat_prog, &a);
+	pool = snp_hargs_pool(snat_prog, &a);
+	snat_pcap_read(a.in, &in);
+	skel = snat_bpf_load(pool, a.algo, a.passthrough ? 0 : SNAT_F_META);
+
+	memset(&r, 0, sizeof(r));
+	r.pool = pool;
+	r.algo = a.algo;
+	r.in = &in;
+	for (f = 0; f < 2; f++) {
+		int af = f ? AF_INET6 : AF_INET;
+		uint32_t n = (uint32_t)snatpool_pool_count(pool, af), k, alen = f ? 16 : 4;
+
+		r.addrs[f] = malloc((size_t)(n ? n : 1) * alen);
+		if (!r.addrs[f])
+			snat_die("out of memory");
+		for (k = 0; k < n; k++)
+			snatpool_pool_addr(pool, af, k, r.addrs[f] + (size_t)k * alen);
+	}
+
+	ns_setup(&tx_fd, &rx_fd);
+	ifindex_rx = (int)if_nametoindex("veth1");
+	if (!ifindex_rx)
+		snat_die("veth1: %s", strerror(errno));
+	rx_mac(r.mac_rx);
+	xsk_open(&x, skel);
+	r.tx_sock = open_tx_socket(tx_fd);
+	ns_enter(rx_fd, ns_rx);
+
+	/* what goes out: dst MAC = veth1's; what comes out: the input, to start */
+	r.sendbuf = calloc(in.n ? in.n : 1, sizeof(*r.sendbuf));
+	r.sendable = calloc(in.n ? in.n : 1, 1);
+	out.n = in.n;
+	out.f = calloc(in.n ? in.n : 1, sizeof(*out.f));
+	if (!r.sendbuf || !r.sendable || !out.f)
+		snat_die("out of memory");
+	for (i = 0; i < in.n; i++) {
+		const struct snat_frame *fi = &in.f[i];
+
+		out.f[i] = *fi;
+		out.f[i].data = malloc(fi->caplen ? fi->caplen : 1);
+		if (!out.f[i].data)
+			snat_die("out of memory");
+		memcpy(out.f[i].data, fi->data, fi->caplen);
+		r.sendable[i] = fi->caplen >= ETH_HLEN &&
+				fi->caplen <= SNAT_AFXDP_MTU + ETH_HLEN;
+		if (!r.sendable[i]) {
+			if (!a.passthrough)
+				r.errors++;
+			continue;
+		}
+		r.sendbuf[i] = malloc(fi->caplen);
+		if (!r.sendbuf[i])
+			snat_die("out of memory");
+		memcpy(r.sendbuf[i], fi->data, fi->caplen);
+		memcpy(r.sendbuf[i], r.mac_rx, ETH_ALEN);
+		r.nsend++;
+	}
+	if (r.errors)
+		fprintf(stderr, "%s: %zu frames left unchanged: shorter than %d or longer "
+			"than %d octets (cannot cross the veth)\n", snat_prog, r.errors,
+			ETH_HLEN, SNAT_AFXDP_MTU + ETH_HLEN);
+
+	r.translate = !a.passthrough;
+	r.meta = !a.passthrough;
+	r.check = 1;
+	r.out = &out;
+	replay_all(&r, &x, NULL);
+	if (r.disagree)
+		snat_die("the XDP program and libsnatpool disagree on %zu of %zu frames",
+			 r.disagree, r.nsend);
+	snat_pcap_write(a.out, &out);
+	{
+		size_t packets = in.n, translated = r.translated, errors = r.errors;
+
+		if (a.bench)
+			bench(&r, &x, skel, a.algo_name);
+		printf("packets=%zu translated=%zu errors=%zu\n", packets, translated,
+		       errors);
+	}
+	xsk_close(&x);
+	close(r.tx_sock);
+	snat_bpf__destroy(skel);
+	ns_cleanup();
+	for (i = 0; i < in.n; i++)
+		free(r.sendbuf[i]);
+	free(r.sendbuf);
+	free(r.sendable);
+	free(r.addrs[0]);
+	free(r.addrs[1]);
+	snat_frames_free(&out);
+	snat_frames_free(&in);
+	snatpool_pool_free(pool);
+	return fflush(stdout) ? 1 : 0;
+}

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * snat.bpf.c - source NAT in XDP with every libsnatpool algorithm, compiled
+ * from the freestanding cores in lib/core (the only copy of each).
+ *
+ *   snat_xdp  rewrites the IPv4/IPv6 source to the pool address the
+ *             configured algorithm picks and returns XDP_TX; a frame it
+ *             cannot translate is returned untouched with XDP_PASS.  The
+ *             verdict and the index go to snat_last (.bss) for the loader,
+ *             which runs frames through BPF_PROG_TEST_RUN (xdp_snat.c).
+ *   snat_xsk  redirects every frame to the AF_XDP socket of its queue,
+ *             with the choice in front of it as metadata (struct snat_meta)
+ *             when SNAT_F_META is set, so that the AF_XDP harness can
+ *             compare it with the library's on live traffic (afxdp_snat.c).
+ *
+ * Maps, all filled by the loader from one struct snatpool: snat_cfg (algo,
+ * seed, n and Maglev size per family), snat_pool4/6 (the addresses in
+ * configured order) and snat_maglev4/6 (snatpool_maglev_table()); the
+ * sized ones get their max_entries from the pool before the load.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "core/snp_common.h"
+#include "core/snp_legacy.h"
+#include "core/snp_userspace.h"
+#include "core/snp_nfpersist.h"
+#include "core/snp_xxh3.h"
+#include "core/snp_maglev.h"
+#include "snat_shared.h"
+#include "snp_pkt.h"
+
+struct snat_addr6 {
+	__u8 a[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct snat_cfg);
+} snat_cfg SEC(".maps");
+
+/* max_entries of the next four: set from the pool by the loader */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);		/* network-order octets, as stored */
+} snat_pool4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct snat_addr6);
+} snat_pool6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);		/* configured-order index */
+} snat_maglev4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} snat_maglev6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, SNAT_XSK_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} snat_xsks SEC(".maps");
+
+struct snat_result snat_last;
+
+/* The index @cfg's algorithm picks for @src of family @fam (4 or 16 octets). */
+static __always_inline int snat_choose(const struct snat_cfg *cfg, __u8 fam,
+				       const __u8 *src, __u32 *index)
+{
+	__u32 f = fam == SNP_FAM6;
+	__u32 n = f ? cfg->n[1] : cfg->n[0];
+	__u32 alen = f ? 16 : 4;
+	__u32 idx, slot, *v;
+
+	if (!n)
+		return SNAT_ENOFAMILY;
+	switch (cfg->algo) {
+	case SNAT_ALGO_XPF_LEGACY_V0:
+		idx = f ? snp_legacy_v6(src, n) : snp_legacy_v4(src, n);
+		break;
+	case SNAT_ALGO_XPF_USERSPACE_V1:
+		idx = snp_userspace_pick(fam, src, n);
+		break;
+	case SNAT_ALGO_LINUX_NF_PERSIST:
+		if (!(f ? cfg->contiguous[1] : cfg->contiguous[0]))
+			return SNAT_ENOTRANGE;
+		idx = snp_nfpersist_index(src, alen, n);
+		break;
+	case SNAT_ALGO_XXH3_V1:
+		idx = snp_xxh3_pick(fam, src, cfg->seed, n);
+		break;
+	case SNAT_ALGO_MAGLEV_V1: {
+		__u32 m = f ? cfg->m[1] : cfg->m[0];
+
+		if (!m)
+			return SNAT_EMAP;
+		slot = snp_maglev_slot(fam, src, cfg->seed, m);
+		if (f)
+			v = bpf_map_lookup_elem(&snat_maglev6, &slot);
+		else
+			v = bpf_map_lookup_elem(&snat_maglev4, &slot);
+		if (!v)
+			return SNAT_EMAP;
+		idx = *v;
+		break;
+	}
+	default:
+		return SNAT_EALGO;
+	}
+	if (idx >= n)
+		return SNAT_EMAP;
+	*index = idx;
+	return SNAT_OK;
+}
+
+/* Parse the frame and choose; the source is copied to @src. */
+static __always_inline int snat_frame_choose(struct xdp_md *ctx,
+					     const struct snat_cfg *cfg,
+					     struct snp_pkt *p, __u8 src[16],
+					     __u32 *index)
+{
+	__u8 *data = (__u8 *)(long)ctx->data;
+	__u8 *end = (__u8 *)(long)ctx->data_end;
+	unsigned int i;
+	int err = snp_pkt_parse(data, end, p);
+
+	if (err)
+		return -err;		/* SNP_PKT_E*: 1..4 */
+	for (i = 0; i < 16; i++) {
+		if (i >= p->alen)
+			break;
+		src[i] = p->saddr[i];
+	}
+	return snat_choose(cfg, p->fam, src, index);
+}
+
+SEC("xdp")
+int snat_xdp(struct xdp_md *ctx)
+{
+	__u32 key = 0, index = 0;
+	__u8 src[16] = {};
+	struct snp_pkt p;
+	struct snat_cfg *cfg;
+	int st;
+
+	cfg = bpf_map_lookup_elem(&snat_cfg, &key);
+	if (!cfg)
+		return XDP_ABORTED;
+	if (cfg->flags & SNAT_F_PASSTHROUGH) {
+		snat_last.status = SNAT_PASSTHROUGH;
+		return XDP_TX;
+	}
+	st = snat_frame_choose(ctx, cfg, &p, src, &index);
+	if (st == SNAT_OK) {
+		if (p.fam == SNP_FAM6) {
+			struct snat_addr6 *a = bpf_map_lookup_elem(&snat_pool6, &index);
+
+			if (a)
+				snp_pkt_rewrite(&p, a->a);
+			else
+				st = SNAT_EMAP;
+		} else {
+			__u8 *a = bpf_map_lookup_elem(&snat_pool4, &index);
+
+			if (a)
+				snp_pkt_rewrite(&p, a);
+			else
+				st = SNAT_EMAP;
+		}
+	}
+	snat_last.status = st;
+	snat_last.index = index;
+	return st == SNAT_OK ? XDP_TX : XDP_PASS;
+}
+
+SEC("xdp")
+int snat_xsk(struct xdp_md *ctx)
+{
+	__u32 key = 0, index = 0;
+	__u8 src[16] = {};
+	struct snp_pkt p;
+	struct snat_cfg *cfg;
+	struct snat_meta *meta;
+	__u8 *data;
+	int st;
+
+	cfg = bpf_map_lookup_elem(&snat_cfg, &key);
+	if (!cfg)
+		return XDP_ABORTED;
+	if (cfg->flags & SNAT_F_META) {
+		st = snat_frame_choose(ctx, cfg, &p, src, &index);
+		if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)) == 0) {
+			meta = (void *)(long)ctx->data_meta;
+			data = (__u8 *)(long)ctx->data;
+			if ((__u8 *)(meta + 1) <= data) {
+				meta->magic = SNAT_META_MAGIC;
+				meta->status = st;
+				meta->index = index;
+				meta->pad = 0;
+			}
+		}
+	}
+	return bpf_redirect_map(&snat_xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * snat_loader.c - the user-space half shared by xdp_snat and afxdp_snat:
+ * the library reference and the BPF object with its maps (pcap I/O is in
+ * snat_pcap.c, the command line in harness/pkt/snp_harness.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "snat_loader.h"
+#include "snp_pkt.h"
+#include "snat.skel.h"
+
+_Static_assert(SNAT_ALGO_XPF_LEGACY_V0 == SNATPOOL_ALGO_XPF_LEGACY_V0 &&
+	       SNAT_ALGO_XPF_USERSPACE_V1 == SNATPOOL_ALGO_XPF_USERSPACE_V1 &&
+	       SNAT_ALGO_LINUX_NF_PERSIST == SNATPOOL_ALGO_LINUX_NF_PERSIST &&
+	       SNAT_ALGO_XXH3_V1 == SNATPOOL_ALGO_XXH3_V1 &&
+	       SNAT_ALGO_MAGLEV_V1 == SNATPOOL_ALGO_MAGLEV_V1,
+	       "snat_shared.h and snatpool.h disagree on an algorithm ID");
+_Static_assert(SNP_PKT_ENOTIP >= 1 && (int)SNP_PKT_EHDR < (int)SNAT_ENOFAMILY,
+	       "SNP_PKT_E* must fit in 1..4 of enum snat_status");
+
+const char *snat_prog = "snat";
+
+void snat_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", snat_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+int snat_ref_translate(const struct snatpool *pool, uint32_t algo,
+		       uint8_t *frame, uint32_t len, uint32_t *index)
+{
+	struct snp_pkt p;
+	uint8_t src[16], addr[16];
+	int err = snp_pkt_parse(frame, frame + len, &p);
+
+	if (err)
+		return -err;
+	memcpy(src, p.saddr, p.alen);
+	err = snatpool_select(pool, p.fam == SNP_FAM6 ? AF_INET6 : AF_INET,
+			      src, algo, index, addr);
+	switch (err) {
+	case 0:
+		snp_pkt_rewrite(&p, addr);
+		return SNAT_OK;
+	case -SNATPOOL_ENOFAMILY:
+		return SNAT_ENOFAMILY;
+	case -SNATPOOL_ENOTRANGE:
+		return SNAT_ENOTRANGE;
+	case -SNATPOOL_EALGO:
+		return SNAT_EALGO;
+	default:
+		snat_die("snatpool_select: %s", snatpool_strerror(err));
+	}
+}
+
+const char *snat_status_str(uint32_t status)
+{
+	static const char *const s[SNAT_STATUS_MAX] = {
+		[SNAT_OK]          = "ok",
+		[SNP_PKT_ENOTIP]   = "not IPv4/IPv6",
+		[SNP_PKT_ETRUNC]   = "a header or the IP packet is cut short",
+		[SNP_PKT_EPROTO]   = "not UDP/TCP",
+		[SNP_PKT_EHDR]     = "bad IP version, IHL or length",
+		[SNAT_ENOFAMILY]   = "pool has no address of the family",
+		[SNAT_ENOTRANGE]   = "family is not one contiguous range",
+		[SNAT_EALGO]       = "unknown algorithm",
+		[SNAT_EMAP]        = "map lookup failed",
+		[SNAT_PASSTHROUGH] = "passed through",
+	};
+
+	return status < SNAT_STATUS_MAX && s[status] ? s[status] : "bad status";
+}
+
+uint64_t snat_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the BPF object ---------------------------------------------------- */
+
+static int libbpf_warn_only(enum libbpf_print_level level, const char *fmt,
+			    va_list ap)
+{
+	if (level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Batch-fill an array map with @n values of @vsz octets at keys 0..n-1. */
+static void fill_array(struct bpf_map *map, const void *vals, uint32_t vsz,
+		       uint32_t n)
+{
+	enum { CHUNK = 65536 };
+	uint32_t *keys = malloc(CHUNK * sizeof(*keys));
+	int fd = bpf_map__fd(map);
+	uint32_t done, i;
+
+	if (!keys)
+		snat_die("out of memory");
+	for (done = 0; done < n; done += CHUNK) {
+		uint32_t cnt = n - done < CHUNK ? n - done : CHUNK;
+		LIBBPF_OPTS(bpf_map_batch_opts, bo);
+		int err;
+
+		for (i = 0; i < cnt; i++)
+			keys[i] = done + i;
+		err = bpf_map_update_batch(fd, keys, (const uint8_t *)vals +
+					   (size_t)done * vsz, &cnt, &bo);
+		if (err)
+			snat_die("filling map %s: %s", bpf_map__name(map),
+				 strerror(-err));
+	}
+	free(keys);
+}
+
+/* Does linux-nf-persistent accept @family of @pool (one ascending range)? */
+static uint32_t pool_contiguous(const struct snatpool *pool, int family)
+{
+	static const uint8_t zero[16];
+
+	return snatpool_select(pool, family, zero, SNATPOOL_ALGO_LINUX_NF_PERSIST,
+			       NULL, NULL) == 0;
+}
+
+struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
+			       uint32_t flags)
+{
+	static const int fams[2] = { AF_INET, AF_INET6 };
+	struct snat_cfg cfg = { .seed = snatpool_pool_seed(pool), .algo = algo,
+				.flags = flags };
+	const uint32_t *table[2] = { NULL, NULL };
+	struct bpf_map *pools[2], *tables[2];
+	struct snat_bpf *skel;
+	uint32_t key = 0;
+	int f, err;
+
+	libbpf_set_print(libbpf_warn_only);
+	skel = snat_bpf__open();
+	if (!skel)
+		snat_die("opening the BPF object: %s", strerror(errno));
+	pools[0] = skel->maps.snat_pool4;
+	pools[1] = skel->maps.snat_pool6;
+	tables[0] = skel->maps.snat_maglev4;
+	tables[1] = skel->maps.snat_maglev6;
+	for (f = 0; f < 2; f++) {
+		size_t n = snatpool_pool_count(pool, fams[f]);
+
+		cfg.n[f] = (uint32_t)n;
+		cfg.contiguous[f] = n ? pool_contiguous(pool, fams[f]) : 0;
+		if (n && snatpool_maglev_table(pool, fams[f], &table[f], &cfg.m[f]))
+			snat_die("snatpool_maglev_table failed");
+		if (bpf_map__set_max_entries(pools[f], n ? (uint32_t)n : 1) ||
+		    bpf_map__set_max_entries(tables[f], cfg.m[f] ? cfg.m[f] : 1))
+			snat_die("sizing the maps failed");
+	}
+	/* on a verifier rejection libbpf prints the log (LIBBPF_WARN) */
+	err = snat_bpf__load(skel);
+	if (err)
+		snat_die("loading the BPF object (verifier): %s", strerror(-err));
+	for (f = 0; f < 2; f++) {
+		uint32_t n = cfg.n[f], alen = f ? 16 : 4, i;
+		uint8_t *addrs;
+
+		if (!n)
+			continue;
+		addrs = malloc((size_t)n * alen);
+		if (!addrs)
+			snat_die("out of memory");
+		for (i = 0; i < n; i++)
+			snatpool_pool_addr(pool, fams[f], i, addrs + (size_t)i * alen);
+		fill_array(pools[f], addrs, alen, n);
+		free(addrs);
+		fill_array(tables[f], table[f], 4, cfg.m[f]);
+	}
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.snat_cfg), &key, &cfg, BPF_ANY))
+		snat_die("writing the config map: %s", strerror(errno));
+	return skel;
+}
+
+void snat_bpf_set_flags(struct snat_bpf *skel, uint32_t flags)
+{
+	int fd = bpf_map__fd(skel->maps.snat_cfg);
+	struct snat_cfg cfg;
+	uint32_t key = 0;
+
+	if (bpf_map_lookup_elem(fd, &key, &cfg))
+		snat_die("reading the config map: %s", strerror(errno));
+	cfg.flags = flags;
+	if (bpf_map_update_elem(fd, &key, &cfg, BPF_ANY))
+		snat_die("writing the config map: %s", strerror(errno));
+}
+
+void snat_bpf_print_prog_stats(struct snat_bpf *skel, const char *harness,
+			       const char *progname)
+{
+	struct bpf_program *prog = strcmp(progname, "snat_xsk") ?
+		skel->progs.snat_xdp : skel->progs.snat_xsk;
+	struct bpf_prog_info info;
+	uint32_t ilen = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &ilen))
+		snat_die("bpf_obj_get_info_by_fd: %s", strerror(errno));
+	/* instructions the verifier walked (its "processed N insns") */
+	printf("verifier_insns.%s.%s=%u\n", harness, progname, info.verified_insns);
+	printf("xlated_insns.%s.%s=%u\n", harness, progname, info.xlated_prog_len / 8);
+	printf("jited_bytes.%s.%s=%u\n", harness, progname, info.jited_prog_len);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * snat_shared.h - what the XDP program (snat.bpf.c) and its user-space
+ * loaders (xdp_snat.c, afxdp_snat.c) agree on: the layout of the config
+ * map, the per-packet result, the AF_XDP metadata and the status codes.
+ * Compiled by clang -target bpf and by the host compiler alike.
+ */
+#ifndef SNAT_SHARED_H
+#define SNAT_SHARED_H
+
+#include "core/snp_common.h"
+
+/*
+ * Algorithm IDs as enum snatpool_algo (include/snatpool.h, frozen), which
+ * the BPF side cannot include; snat_loader.c asserts that they agree.
+ */
+#define SNAT_ALGO_XPF_LEGACY_V0    1
+#define SNAT_ALGO_XPF_USERSPACE_V1 2
+#define SNAT_ALGO_LINUX_NF_PERSIST 3
+#define SNAT_ALGO_XXH3_V1          4
+#define SNAT_ALGO_MAGLEV_V1        5
+
+/* cfg.flags */
+#define SNAT_F_PASSTHROUGH 1u	/* snat_xdp: return XDP_TX untouched */
+#define SNAT_F_META        2u	/* snat_xsk: put the choice in metadata */
+
+/*
+ * Status of one packet (snat_result.status, snat_meta.status): 1..4 are the
+ * SNP_PKT_E* reasons of harness/pkt/snp_pkt.h (the parser every harness
+ * shares), the rest are the selection's.
+ */
+enum snat_status {
+	SNAT_OK = 0,		/* translated (or, in snat_xsk, chosen) */
+	SNAT_ENOFAMILY = 5,	/* pool has no address of the family */
+	SNAT_ENOTRANGE,		/* linux-nf-persistent on a non-range family */
+	SNAT_EALGO,		/* unknown algorithm id */
+	SNAT_EMAP,		/* a map lookup failed (table and pool disagree) */
+	SNAT_PASSTHROUGH,	/* pass-through path: not looked at */
+	SNAT_STATUS_MAX
+};
+
+/* Slot 0 of the config map; written once by the loader. */
+struct snat_cfg {
+	snp_u64 seed;
+	snp_u32 algo;		/* SNATPOOL_ALGO_* */
+	snp_u32 flags;		/* SNAT_F_* */
+	snp_u32 n[2];		/* addresses per family: [0] IPv4, [1] IPv6 */
+	snp_u32 m[2];		/* Maglev table sizes (0: no table) */
+	snp_u32 contiguous[2];	/* 1: the family is one ascending range */
+};
+
+/* The program's last verdict, in .bss (read by the loader after a test run). */
+struct snat_result {
+	snp_u32 status;		/* enum snat_status */
+	snp_u32 index;		/* configured-order index when status == SNAT_OK */
+};
+
+/* AF_XDP metadata in front of each frame (bpf_xdp_adjust_meta). */
+#define SNAT_META_MAGIC 0x736e6174u	/* "snat": metadata really written */
+struct snat_meta {
+	snp_u32 magic;
+	snp_u32 status;
+	snp_u32 index;
+	snp_u32 pad;
+};
+
+#define SNAT_XSK_MAX 64		/* XSKMAP entries (queues) */
+
+#endif /* SNAT_SHARED_H */

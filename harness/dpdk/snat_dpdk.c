@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * snat_dpdk.c - the DPDK dataplane harness: a DPDK 22.11 program that reads
+ * a capture through the net_pcap PMD, rewrites each frame's source address
+ * to the pool address the algorithm picks, and transmits the frames, in
+ * order, into the output capture.
+ *
+ *   snat_dpdk --algo NAME --pool SPEC [--seed N] --in IN.pcap --out OUT.pcap
+ *             [--bench] [--passthrough]
+ *
+ * It starts EAL itself, without hugepages or PCI:
+ *   --no-huge --no-pci -m 256 -l CPU --no-shconf --no-telemetry
+ *   --file-prefix snpPID --log-level=error
+ *   --vdev net_pcap0,rx_pcap=IN.pcap,tx_pcap=OUT.pcap
+ * (SNP_DPDK_PREFIX overrides the file prefix, so that a caller can remove
+ * /var/run/dpdk/PREFIX after a kill; the program removes it on exit.)
+ *
+ * The selection is the library's own code: the freestanding cores of
+ * lib/core are compiled in, and the library builds the pool and the Maglev
+ * table, which is copied into DPDK memory (rte_malloc) once at start.  Per
+ * packet there is no library call, no lock and no allocation.
+ *
+ * The pcap PMD returns 0 forever at end of file: the capture's frames are
+ * counted first and the loop stops when all came back (or after an idle
+ * second, which is an error).
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+
+#include "core/snp_legacy.h"
+#include "core/snp_userspace.h"
+#include "core/snp_nfpersist.h"
+#include "core/snp_xxh3.h"
+#include "core/snp_maglev.h"
+#include "snp_harness.h"
+#include "snp_pkt.h"
+
+#define PROG "snat_dpdk"
+#define BURST 32
+#define NB_MBUF 8191
+#define MBUF_CACHE 256
+#define IDLE_NS 1e9		/* after the last frame */
+#define FIRST_NS 5e9		/* before the first one */
+
+/* One family of the pool as the dataplane holds it: all in DPDK memory. */
+struct dp_fam {
+	uint32_t n;		/* addresses; 0: frames of this family fail */
+	uint8_t  fam, alen;
+	uint8_t *addrs;		/* n * alen octets, configured order */
+	uint32_t *maglev;	/* msize configured-order indexes */
+	uint32_t msize;
+};
+
+struct dp {
+	uint32_t algo;
+	uint64_t seed;
+	struct dp_fam f[2];	/* [0] IPv4, [1] IPv6 */
+	uint64_t translated, errors;
+};
+
+static __rte_always_inline uint32_t
+dp_pick(const struct dp *dp, const struct dp_fam *f, const uint8_t *src,
+	const uint32_t algo)
+{
+	switch (algo) {
+	case SNATPOOL_ALGO_XPF_LEGACY_V0:
+		return f->alen == 4 ? snp_legacy_v4(src, f->n) : snp_legacy_v6(src, f->n);
+	case SNATPOOL_ALGO_XPF_USERSPACE_V1:
+		return snp_userspace_pick(f->fam, src, f->n);
+	case SNATPOOL_ALGO_LINUX_NF_PERSIST:
+		return snp_nfpersist_index(src, f->alen, f->n);
+	case SNATPOOL_ALGO_XXH3_V1:
+		return snp_xxh3_pick(f->fam, src, dp->seed, f->n);
+	case SNATPOOL_ALGO_MAGLEV_V1:
+		return f->maglev[snp_maglev_slot(f->fam, src, dp->seed, f->msize)];
+	}
+	return 0;
+}
+
+/* The burst loop, specialised per algorithm by the constant @algo. */
+static __rte_always_inline void
+dp_burst_algo(struct dp *dp, struct rte_mbuf **pkts, uint16_t n, const uint32_t algo)
+{
+	uint64_t ok = 0, bad = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
+		const struct dp_fam *f;
+		struct snp_pkt p;
+		uint32_t idx;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (snp_pkt_parse(data, data + rte_pktmbuf_data_len(pkts[i]), &p)) {
+			bad++;
+			continue;
+		}
+		f = &dp->f[p.fam == SNP_FAM6];
+		if (unlikely(!f->n)) {
+			bad++;
+			continue;
+		}
+		idx = dp_pick(dp, f, p.saddr, algo);
+		snp_pkt_rewrite(&p, f->addrs + (size_t)idx * f->alen);
+		ok++;
+	}
+	dp->translated += ok;
+	dp->errors += bad;
+}
+
+/*
+ * Maglev in two passes over the burst: parse, hash and prefetch each
+ * table entry, then look them up and rewrite, so that the misses of a
+ * table of about 1 MiB overlap instead of stalling one packet each.
+ */
+static void dp_burst_maglev(struct dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct snp_pkt p[BURST];
+	const struct dp_fam *fs[BURST];
+	uint32_t slot[BURST];
+	uint64_t ok = 0, bad = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
+		const struct dp_fam *f;
+
+		fs[i] = NULL;
+		if (snp_pkt_parse(data, data + rte_pktmbuf_data_len(pkts[i]), &p[i])) {
+			bad++;
+			continue;
+		}
+		f = &dp->f[p[i].fam == SNP_FAM6];
+		if (unlikely(!f->n)) {
+			bad++;
+			continue;
+		}
+		slot[i] = snp_maglev_slot(f->fam, p[i].saddr, dp->seed, f->msize);
+		rte_prefetch0(&f->maglev[slot[i]]);
+		fs[i] = f;
+	}
+	for (i = 0; i < n; i++) {
+		const struct dp_fam *f = fs[i];
+
+		if (!f)
+			continue;
+		snp_pkt_rewrite(&p[i], f->addrs + (size_t)f->maglev[slot[i]] * f->alen);
+		ok++;
+	}
+	dp->translated += ok;
+	dp->errors += bad;
+}
+
+/* @n <= BURST. */
+static void dp_burst(struct dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	switch (dp->algo) {
+	case SNATPOOL_ALGO_XPF_LEGACY_V0:
+		dp_burst_algo(dp, pkts, n, SNATPOOL_ALGO_XPF_LEGACY_V0);
+		break;
+	case SNATPOOL_ALGO_XPF_USERSPACE_V1:
+		dp_burst_algo(dp, pkts, n, SNATPOOL_ALGO_XPF_USERSPACE_V1);
+		break;
+	case SNATPOOL_ALGO_LINUX_NF_PERSIST:
+		dp_burst_algo(dp, pkts, n, SNATPOOL_ALGO_LINUX_NF_PERSIST);
+		break;
+	case SNATPOOL_ALGO_XXH3_V1:
+		dp_burst_algo(dp, pkts, n, SNATPOOL_ALGO_XXH3_V1);
+		break;
+	case SNATPOOL_ALGO_MAGLEV_V1:
+		dp_burst_maglev(dp, pkts, n);
+		break;
+	}
+}
+
+/* Pass a burst on unchanged: the loop a forwarding harness has anyway. */
+static uint32_t dp_pass(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t sink = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		sink += rte_pktmbuf_mtod(pkts[i], uint8_t *)[12];
+	return sink;
+}
+
+/* Copy the pool (and, for Maglev, the library's table) into DPDK memory. */
+static void dp_load(struct dp *dp, const struct snatpool *pool, uint32_t algo)
+{
+	int i;
+
+	memset(dp, 0, sizeof(*dp));
+	dp->algo = algo;
+	dp->seed = snatpool_pool_seed(pool);
+	for (i = 0; i < 2; i++) {
+		struct dp_fam *f = &dp->f[i];
+		int af = i ? AF_INET6 : AF_INET;
+		uint32_t k;
+
+		f->fam = i ? SNP_FAM6 : SNP_FAM4;
+		f->alen = i ? 16 : 4;
+		f->n = (uint32_t)snatpool_pool_count(pool, af);
+		if (!f->n)
+			continue;
+		f->addrs = rte_zmalloc("snp_addrs", (size_t)f->n * f->alen,
+				       RTE_CACHE_LINE_SIZE);
+		if (!f->addrs)
+			snp_hdie(PROG, 1, "rte_zmalloc of %u addresses failed", f->n);
+		for (k = 0; k < f->n; k++)
+			if (snatpool_pool_addr(pool, af, k, f->addrs + (size_t)k * f->alen))
+				snp_hdie(PROG, 1, "snatpool_pool_addr(%u) failed", k);
+		if (algo == SNATPOOL_ALGO_MAGLEV_V1) {
+			const uint32_t *t;
+			int err = snatpool_maglev_table(pool, af, &t, &f->msize);
+
+			if (err)
+				snp_hdie(PROG, 1, "snatpool_maglev_table: %s",
+					 snatpool_strerror(err));
+			f->maglev = rte_malloc("snp_maglev", (size_t)f->msize * 4,
+					       RTE_CACHE_LINE_SIZE);
+			if (!f->maglev)
+				snp_hdie(PROG, 1, "rte_malloc of a %u-entry Maglev table failed",
+					 f->msize);
+			rte_memcpy(f->maglev, t, (size_t)f->msize * 4);
+		}
+	}
+}
+
+static void dp_unload(struct dp *dp)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		rte_free(dp->f[i].addrs);
+		rte_free(dp->f[i].maglev);
+	}
+}
+
+/* Count the records of a pcap file (either byte order, us or ns) and
+ * their captured octets. */
+static uint64_t pcap_count(const char *path, uint64_t *octets)
+{
+	uint8_t gh[24], rh[16];
+	uint64_t n = 0;
+	uint32_t magic, len;
+	int swap;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		snp_hdie(PROG, 1, "--in %s: %s", path, strerror(errno));
+	if (fread(gh, 1, 24, f) != 24)
+		snp_hdie(PROG, 1, "--in %s: not a pcap file (short header)", path);
+	magic = (uint32_t)gh[0] | (uint32_t)gh[1] << 8 | (uint32_t)gh[2] << 16 |
+		(uint32_t)gh[3] << 24;
+	if (magic == 0xa1b2c3d4u || magic == 0xa1b23c4du)
+		swap = 0;
+	else if (magic == 0xd4c3b2a1u || magic == 0x4d3cb2a1u)
+		swap = 1;
+	else
+		snp_hdie(PROG, 1, "--in %s: not a pcap file (magic %08x)", path, magic);
+	if ((swap ? gh[20] << 24 | gh[21] << 16 | gh[22] << 8 | gh[23]
+		  : gh[20] | gh[21] << 8 | gh[22] << 16 | gh[23] << 24) != 1)
+		snp_hdie(PROG, 1, "--in %s: link type is not Ethernet", path);
+	while (fread(rh, 1, 16, f) == 16) {
+		len = swap ? snp_load_be32(rh + 8) : snp_load_le32(rh + 8);
+		*octets += len;
+		if (fseek(f, len, SEEK_CUR))
+			snp_hdie(PROG, 1, "--in %s: truncated record %llu", path,
+				 (unsigned long long)n);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* ---- EAL life cycle ---------------------------------------------------- */
+
+static char runtime_dir[PATH_MAX];
+static int port_up = -1;		/* port id while started, -1 none */
+static volatile sig_atomic_t quit;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void eal_down(int port)
+{
+	if (port >= 0) {
+		rte_eth_dev_stop((uint16_t)port);
+		rte_eth_dev_close((uint16_t)port);
+	}
+	rte_eal_cleanup();
+	if (runtime_dir[0])
+		nftw(runtime_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Fail after EAL is up: release it first, so the runtime dir goes. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+dp_die(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	eal_down(port_up);
+	snp_hdie(PROG, 1, "%s", msg);
+}
+
+static int first_cpu(void)
+{
+	cpu_set_t set;
+	int i;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			return i;
+	return 0;
+}
+
+static void eal_start(const struct snp_hargs *a)
+{
+	char vdev[2 * PATH_MAX + 64], prefix[64], lcore[16];
+	const char *env = getenv("SNP_DPDK_PREFIX");
+	char *eal[] = {
+		(char *)PROG, (char *)"--no-huge", (char *)"--no-pci",
+		(char *)"-m", (char *)"256", (char *)"-l", lcore,
+		(char *)"--no-shconf", (char *)"--no-telemetry",
+		(char *)"--file-prefix", prefix, (char *)"--log-level=error",
+		(char *)"--vdev", vdev, NULL,
+	};
+
+	if (strchr(a->in, ',') || strchr(a->out, ','))
+		snp_hdie(PROG, 2, "--in and --out may not contain ',' (vdev arguments)");
+	snprintf(lcore, sizeof(lcore), "%d", first_cpu());
+	if (env && *env)
+		snprintf(prefix, sizeof(prefix), "%s", env);
+	else
+		snprintf(prefix, sizeof(prefix), "snp%ld", (long)getpid());
+	if ((size_t)snprintf(vdev, sizeof(vdev), "net_pcap0,rx_pcap=%s,tx_pcap=%s",
+			     a->in, a->out) >= sizeof(vdev))
+		snp_hdie(PROG, 2, "--in/--out paths too long");
+	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
+		snp_hdie(PROG, 1, "EAL init failed (%s): needs root; args --no-huge "
+			 "--no-pci -m 256 -l %s --file-prefix %s",
+			 rte_strerror(rte_errno), lcore, prefix);
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+}
+
+static uint16_t port_start(struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf;
+	uint16_t port, nports = rte_eth_dev_count_avail();
+	int err;
+
+	if (nports != 1)
+		dp_die("%u ports, expected the one net_pcap vdev (is --in readable "
+		       "and --out writable?)", nports);
+	RTE_ETH_FOREACH_DEV(port)
+		break;
+	memset(&conf, 0, sizeof(conf));
+	err = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (!err)
+		err = rte_eth_rx_queue_setup(port, 0, 1024, rte_socket_id(), NULL, mp);
+	if (!err)
+		err = rte_eth_tx_queue_setup(port, 0, 1024, rte_socket_id(), NULL);
+	if (!err)
+		err = rte_eth_dev_start(port);
+	if (err)
+		dp_die("port %u setup failed: %s", port, rte_strerror(-err));
+	port_up = port;
+	return port;
+}
+
+/* ---- --bench: frames in memory, no pcap I/O ----------------------------- */
+
+struct dp_store {
+	uint8_t  *buf;
+	uint32_t *off;
+	uint16_t *len;
+	size_t    count, used;
+};
+
+struct dp_bench {
+	struct dp *dp;
+	const struct dp_store *s;
+	struct rte_mbuf *m[BURST];
+	volatile uint32_t sink;
+};
+
+/*
+ * One pass over the kept frames, BURST at a time: copy each frame into a
+ * recycled mbuf (as RX would), then translate the burst or pass it on.
+ */
+static void dp_bench_pass(void *arg, int mode)
+{
+	struct dp_bench *b = arg;
+	const struct dp_store *s = b->s;
+	uint32_t sink = 0;
+	size_t i = 0;
+
+	while (i < s->count) {
+		uint16_t k, n = s->count - i < BURST ? (uint16_t)(s->count - i) : BURST;
+
+		for (k = 0; k < n; k++, i++) {
+			struct rte_mbuf *m = b->m[k];
+
+			rte_memcpy(rte_pktmbuf_mtod(m, void *), s->buf + s->off[i], s->len[i]);
+			m->data_len = s->len[i];
+			m->pkt_len = s->len[i];
+		}
+		if (mode)
+			dp_burst(b->dp, b->m, n);
+		sink += dp_pass(b->m, n);
+	}
+	b->sink += sink;
+}
+
+static void dp_bench(struct rte_mempool *mp, const struct dp *dp,
+		     const struct dp_store *s, const char *algo)
+{
+	struct dp bdp = *dp;
+	struct dp_bench b = { .dp = &bdp, .s = s };
+	double tr, pt;
+
+	if (rte_pktmbuf_alloc_bulk(mp, b.m, BURST))
+		dp_die("--bench: no mbufs");
+	snp_bench_pair(dp_bench_pass, &b, s->count, &tr, &pt);
+	rte_pktmbuf_free_bulk(b.m, BURST);
+	snp_bench_print("dpdk", algo, tr, pt);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	struct rte_mbuf *pkts[BURST];
+	struct dp_store store = { 0 };
+	struct rte_mempool *mp;
+	struct snatpool *pool;
+	struct snp_hargs a;
+	uint64_t want, octets = 0, rx = 0, tx = 0;
+	double last;
+	struct dp dp;
+	uint16_t port;
+
+	snp_hargs_parse(argc, argv, PROG, &a);
+	pool = snp_hargs_pool(PROG, &a);
+	want = pcap_count(a.in, &octets);
+	if (a.bench) {
+		store.buf = malloc(octets + 1);
+		store.off = malloc(want * sizeof(*store.off) + 1);
+		store.len = malloc(want * sizeof(*store.len) + 1);
+		if (!store.buf || !store.off || !store.len)
+			snp_hdie(PROG, 1, "out of memory keeping %llu frames for --bench",
+				 (unsigned long long)want);
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	eal_start(&a);
+	dp_load(&dp, pool, a.algo);
+	mp = rte_pktmbuf_pool_create("snp_mbufs", NB_MBUF, MBUF_CACHE, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (!mp)
+		dp_die("mbuf pool: %s", rte_strerror(rte_errno));
+	port = port_start(mp);
+
+	last = snp_now_ns();
+	while (rx < want && !quit) {
+		uint16_t n = rte_eth_rx_burst(port, 0, pkts, BURST), sent = 0, k;
+		double now = snp_now_ns();
+
+		if (!n) {
+			if (now - last > (rx ? IDLE_NS : FIRST_NS))
+				break;
+			continue;
+		}
+		last = now;
+		rx += n;
+		if (a.bench)
+			for (k = 0; k < n && store.count < want; k++) {
+				uint16_t len = rte_pktmbuf_data_len(pkts[k]);
+
+				if (store.used + len > octets)
+					break;
+				memcpy(store.buf + store.used,
+				       rte_pktmbuf_mtod(pkts[k], void *), len);
+				store.off[store.count] = (uint32_t)store.used;
+				store.len[store.count++] = len;
+				store.used += len;
+			}
+		if (!a.passthrough)
+			dp_burst(&dp, pkts, n);
+		while (sent < n && !quit) {
+			uint16_t t = rte_eth_tx_burst(port, 0, pkts + sent, n - sent);
+
+			sent += t;
+			if (!t && snp_now_ns() - now > IDLE_NS)
+				break;
+		}
+		tx += sent;
+		if (sent < n) {
+			rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+			break;
+		}
+	}
+	if (quit)
+		dp_die("interrupted after %llu of %llu frames",
+		       (unsigned long long)rx, (unsigned long long)want);
+	if (rx != want || tx != want)
+		dp_die("received %llu and sent %llu of the %llu frames of %s",
+		       (unsigned long long)rx, (unsigned long long)tx,
+		       (unsigned long long)want, a.in);
+
+	/* Stop and close the port: the PMD flushes and closes OUT.pcap. */
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	port_up = -1;
+
+	if (a.bench && store.count)
+		dp_bench(mp, &dp, &store, a.algo_name);
+	printf("packets=%llu translated=%llu errors=%llu\n",
+	       (unsigned long long)rx, (unsigned long long)dp.translated,
+	       (unsigned long long)dp.errors);
+
+	dp_unload(&dp);
+	rte_mempool_free(mp);
+	eal_down(-1);
+	free(store.buf);
+	free(store.off);
+	free(store.len);
+	snatpool_pool_free(pool);
+	return fflush(stdout) ? 1 : 0;
+}

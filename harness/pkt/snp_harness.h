@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * snp_harness.h - the command line every userspace harness shares:
+ *
+ *   PROG --algo NAME --pool SPEC [--seed N] --in IN.pcap --out OUT.pcap
+ *        [--bench] [--passthrough]
+ *
+ * prints `packets=N translated=N errors=N` at the end, exits 0 on success
+ * and non-zero with one line saying why on failure.  With --bench it also
+ * prints ns_per_pkt.HARNESS.ALGO=, passthrough_ns_per_pkt.HARNESS=,
+ * added_ns.HARNESS.ALGO= and cost.HARNESS.ALGO= (1 - translated pps /
+ * pass-through pps).  --passthrough writes every frame unchanged.
+ *
+ * Host code only (libc, libsnatpool): the pool spec is parsed and checked
+ * by the library, once, before any packet is read.
+ */
+#ifndef SNP_HARNESS_H
+#define SNP_HARNESS_H
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <snatpool.h>
+
+struct snp_hargs {
+	const char *algo_name;
+	uint32_t    algo;
+	const char *spec;
+	uint64_t    seed;
+	const char *in, *out;
+	int         bench, passthrough;
+};
+
+/* One line on stderr, then exit 2 (usage) or 1 (failure). */
+static inline void __attribute__((noreturn, format(printf, 3, 4)))
+snp_hdie(const char *prog, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static inline void snp_hargs_parse(int argc, char **argv, const char *prog,
+			    struct snp_hargs *a)
+{
+	static const struct option longopts[] = {
+		{ "algo",        required_argument, NULL, 'a' },
+		{ "pool",        required_argument, NULL, 'p' },
+		{ "seed",        required_argument, NULL, 's' },
+		{ "in",          required_argument, NULL, 'i' },
+		{ "out",         required_argument, NULL, 'o' },
+		{ "bench",       no_argument,       NULL, 'b' },
+		{ "passthrough", no_argument,       NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *endp;
+	int c, id;
+
+	memset(a, 0, sizeof(*a));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			id = snatpool_algo_by_name(optarg);
+			if (id < 0)
+				snp_hdie(prog, 2, "--algo %s: %s", optarg,
+					 snatpool_strerror(id));
+			a->algo = (uint32_t)id;
+			a->algo_name = snatpool_algo_name(a->algo);
+			break;
+		case 'p': a->spec = optarg; break;
+		case 's': {
+			/* as the CLI: decimal, or hex after 0x; never octal */
+			int hex = optarg[0] == '0' && (optarg[1] == 'x' || optarg[1] == 'X');
+			const char *digits = optarg + (hex ? 2 : 0);
+
+			errno = 0;
+			a->seed = strtoull(digits, &endp, hex ? 16 : 10);
+			if (errno || endp == digits || *endp ||
+			    !(hex ? isxdigit((unsigned char)digits[0])
+				  : isdigit((unsigned char)digits[0])))
+				snp_hdie(prog, 2, "--seed %s: expected a decimal or 0x hex "
+					 "number below 2^64", optarg);
+			break;
+		}
+		case 'i': a->in = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'b': a->bench = 1; break;
+		case 'P': a->passthrough = 1; break;
+		default:
+			snp_hdie(prog, 2, "bad option '%s'; usage: %s --algo NAME "
+				 "--pool SPEC [--seed N] --in IN.pcap --out OUT.pcap "
+				 "[--bench] [--passthrough]", argv[optind - 1], prog);
+		}
+	}
+	if (optind < argc)
+		snp_hdie(prog, 2, "unexpected argument '%s'", argv[optind]);
+	if (!a->algo_name || !a->spec || !a->in || !a->out)
+		snp_hdie(prog, 2, "--algo, --pool, --in and --out are required");
+}
+
+/*
+ * Build the pool and make sure @a->algo can serve each family it holds
+ * (linux-nf-persistent needs one ascending range), so that no packet can
+ * fail later for a reason that is the configuration's.
+ */
+static inline struct snatpool *snp_hargs_pool(const char *prog, const struct snp_hargs *a)
+{
+	SNATPOOL_OPTS(snatpool_pool_opts, o, .seed = a->seed);
+	static const uint8_t zero[16];
+	struct snatpool_diag diag;
+	struct snatpool *pool;
+	int fam, err;
+
+	err = snatpool_pool_from_spec(a->spec, &o, &pool, &diag);
+	if (err)
+		snp_hdie(prog, 1, "--pool '%s': %s: %s", a->spec, diag.token,
+			 snatpool_strerror(err));
+	for (fam = 0; fam < 2; fam++) {
+		int af = fam ? AF_INET6 : AF_INET;
+
+		if (!snatpool_pool_count(pool, af))
+			continue;
+		err = snatpool_select(pool, af, zero, a->algo, NULL, NULL);
+		if (err)
+			snp_hdie(prog, 1, "--algo %s with the IPv%d addresses of "
+				 "--pool '%s': %s", a->algo_name, fam ? 6 : 4,
+				 a->spec, snatpool_strerror(err));
+	}
+	return pool;
+}
+
+static inline double snp_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/*
+ * Best ns per packet of @fn over @npkts packets per call, translating
+ * (mode 1) and passing unchanged (mode 0).  Samples are short (about 1 ms)
+ * and alternate between the modes, so that both see the same machine, and
+ * the best of many is kept: on a shared machine most samples are
+ * interrupted, the best ones are not.  About SNP_BENCH_NS in all.
+ */
+#define SNP_BENCH_NS      1.5e9
+#define SNP_BENCH_SAMPLE  1e6
+#define SNP_BENCH_MAXSAMP 2000
+
+static inline void snp_bench_pair(void (*fn)(void *ctx, int mode), void *ctx,
+				  size_t npkts, double *tr_ns, double *pt_ns)
+{
+	double best[2] = { 1e300, 1e300 }, t, t0;
+	unsigned long reps, k;
+	int s, mode;
+
+	fn(ctx, 1);			/* warm up, and size the samples */
+	fn(ctx, 0);
+	t = snp_now_ns();
+	fn(ctx, 1);
+	t = snp_now_ns() - t;
+	reps = t > 0 ? (unsigned long)(SNP_BENCH_SAMPLE / t) : 1000;
+	if (reps < 1)
+		reps = 1;
+	t0 = snp_now_ns();
+	for (s = 0; s < SNP_BENCH_MAXSAMP && snp_now_ns() - t0 < SNP_BENCH_NS; s++) {
+		for (mode = 1; mode >= 0; mode--) {
+			t = snp_now_ns();
+			for (k = 0; k < reps; k++)
+				fn(ctx, mode);
+			t = (snp_now_ns() - t) / ((double)reps * (double)npkts);
+			if (t < best[mode])
+				best[mode] = t;
+		}
+	}
+	*tr_ns = best[1];
+	*pt_ns = best[0];
+}
+
+/* The --bench lines: the translated and pass-through ns per packet. */
+static inline void snp_bench_print(const char *harness, const char *algo,
+			    double tr_ns, double pt_ns)
+{
+	printf("ns_per_pkt.%s.%s=%.2f\n", harness, algo, tr_ns);
+	printf("passthrough_ns_per_pkt.%s=%.2f\n", harness, pt_ns);
+	printf("added_ns.%s.%s=%.2f\n", harness, algo, tr_ns - pt_ns);
+	/* translated pps / pass-through pps = pt_ns / tr_ns */
+	printf("cost.%s.%s=%.4f\n", harness, algo, tr_ns > 0 ? 1.0 - pt_ns / tr_ns : 0.0);
+}
+
+#endif /* SNP_HARNESS_H */

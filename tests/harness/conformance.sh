@@ -1,0 +1,181 @@
+#!/bin/sh
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# conformance.sh - the dataplane conformance test (make check-harness):
+# one generated capture (harness/pcapgen/gen_flows.py: 10240 flows from
+# 2560 sources, IPv4 and IPv6, UDP and TCP, edge addresses) goes through the
+# library reference path and the three dataplane harnesses, for every
+# algorithm and pools of 1, 3, 8 and 257 addresses per family; every
+# translated source must be the same in all four and equal to the golden
+# address, which the Python models of tests/vectors/gen/ and `snatpool
+# select` must agree on (tests/harness/check_pcaps.py judges each case).
+#
+#   conformance.sh            the test: prints PASS/FAIL lines, then
+#                             `N passed, N failed`; exit 1 on any failure
+#   conformance.sh --bench    every harness with --bench for every algorithm:
+#                             the harnesses' key=value lines (bench-harness)
+#
+# Environment: top_srcdir, top_builddir, SNATPOOL (the CLI), PYTHON3.
+# A harness that is not built or cannot start fails with its reason; none
+# is skipped.  SNP_CONFORMANCE_ONLY="lib dpdk" (development) runs only those
+# and counts each left-out harness as a failure.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}" "${SNATPOOL:?}"
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+MODE=test
+[ "${1:-}" = --bench ] && MODE=bench
+
+ALGOS="xpf-legacy-v0 xpf-userspace-v1 linux-nf-persistent snatpool-xxh3-v1 snatpool-maglev-v1"
+SIZES="1 3 8 257"
+HARNESSES="lib xdp afxdp dpdk"
+RUN_TIMEOUT=${SNP_RUN_TIMEOUT:-120}
+
+# Pools: one ascending contiguous range per family (IPv6 counting in the
+# last 32 bits), as linux-nf-persistent requires; the same for every
+# algorithm.  The 3- and 257-address ranges carry into the next octet or
+# group.  Sizes 8 and 257 use a seed (only xxh3 and maglev read it).
+pool_of() {
+	case $1 in
+	1)   echo "198.51.100.7,2001:db8::7" ;;
+	3)   echo "198.51.100.10-198.51.100.12,2001:db8:1::fffe-2001:db8:1::1:0" ;;
+	8)   echo "203.0.113.248-203.0.113.255,2001:db8:3::fffc-2001:db8:3::1:3" ;;
+	257) echo "198.18.0.255-198.18.1.255,2001:db8:7::ff80-2001:db8:7::1:80" ;;
+	esac
+}
+seed_of() {
+	case $1 in
+	8)   echo 16045690984503098046 ;;	# 0xdeadbeefcafebabe
+	257) echo 7 ;;
+	*)   echo 0 ;;
+	esac
+}
+
+prog_of() {
+	case $1 in
+	lib)   echo "$top_builddir/harness/lib/snat_lib" ;;
+	xdp)   echo "$top_builddir/harness/bpf/xdp_snat" ;;
+	afxdp) echo "$top_builddir/harness/afxdp/afxdp_snat" ;;
+	dpdk)  echo "$top_builddir/harness/dpdk/snat_dpdk" ;;
+	esac
+}
+
+passed=0
+failed=0
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+die() { echo "conformance: $*" >&2; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/snp-conf.XXXXXX") || die "mktemp failed"
+SNP_DPDK_PREFIX=snpconf$$
+export SNP_DPDK_PREFIX
+cleanup() {
+	rm -rf "$tmp" "/var/run/dpdk/$SNP_DPDK_PREFIX"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+start=$(date +%s)
+"$PYTHON3" "$top_srcdir/harness/pcapgen/gen_flows.py" --out "$tmp/flows.pcap" \
+	2>"$tmp/gen.txt" || die "gen_flows.py failed: $(tail -n 1 "$tmp/gen.txt")"
+echo "capture: $(cat "$tmp/gen.txt")"
+
+# Which harnesses can run: built, and not left out.  Each problem is
+# reported once per case below, as that case's failure.
+why_not() {
+	h=$1
+	if [ -n "${SNP_CONFORMANCE_ONLY:-}" ]; then
+		case " $SNP_CONFORMANCE_ONLY " in
+		*" $h "*) ;;
+		*) echo "left out by SNP_CONFORMANCE_ONLY"; return ;;
+		esac
+	fi
+	p=$(prog_of "$h")
+	[ -x "$p" ] || { echo "$p not built (see configure's warnings)"; return; }
+	[ "$(id -u)" = 0 ] || [ "$h" = lib ] || { echo "needs root"; return; }
+	echo ""
+}
+
+# run H ALGO POOL SEED OUT [--bench]: one harness run, stdout in OUT.txt.
+run() {
+	h=$1 algo=$2 pool=$3 seed=$4 out=$5
+	shift 5
+	timeout -k 5 "$RUN_TIMEOUT" "$(prog_of "$h")" --algo "$algo" --pool "$pool" \
+		--seed "$seed" --in "$tmp/flows.pcap" --out "$out.pcap" "$@" \
+		>"$out.txt" 2>"$out.err"
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+last_err() {
+	r=$(grep -v '^[[:space:]]*$' "$1" | tail -n 1)
+	echo "${r:-no message}"
+}
+
+if [ "$MODE" = bench ]; then
+	size=257
+	pool=$(pool_of $size) seed=$(seed_of $size)
+	echo "pool=$pool seed=$seed packets=$(sed -n 's/.*packets=\([0-9]*\).*/\1/p' "$tmp/gen.txt")"
+	for h in $HARNESSES; do
+		r=$(why_not "$h")
+		if [ -n "$r" ]; then
+			fail "bench $h: $r"
+			continue
+		fi
+		for algo in $ALGOS; do
+			if run "$h" "$algo" "$pool" "$seed" "$tmp/b" --bench; then
+				grep -E '^(ns_per_pkt|passthrough_ns_per_pkt|added_ns|cost)\.' "$tmp/b.txt"
+			else
+				fail "bench $h $algo: exit $?: $(last_err "$tmp/b.err")"
+			fi
+		done
+	done
+	echo "bench_seconds=$(( $(date +%s) - start ))"
+	[ "$failed" -eq 0 ] || { echo "$passed passed, $failed failed"; exit 1; }
+	exit 0
+fi
+
+for algo in $ALGOS; do
+	for size in $SIZES; do
+		pool=$(pool_of "$size") seed=$(seed_of "$size")
+		label="$algo n=$size"
+		set --
+		for h in $HARNESSES; do
+			r=$(why_not "$h")
+			if [ -n "$r" ]; then
+				fail "$h $label: $r"
+				continue
+			fi
+			o="$tmp/$h"
+			rm -f "$o.pcap" "$o.txt" "$o.err"
+			t0=$(now_ms)
+			run "$h" "$algo" "$pool" "$seed" "$o"
+			rc=$?
+			eval "ms_$h=\$(( \${ms_$h:-0} + $(now_ms) - t0 ))"
+			if [ "$rc" = 0 ]; then
+				set -- "$@" --run "$h=$o.pcap,$o.txt"
+			else
+				[ "$rc" = 124 ] && rc="timeout after ${RUN_TIMEOUT}s"
+				fail "$h $label: exit $rc: $(last_err "$o.err")"
+			fi
+		done
+		t0=$(now_ms)
+		"$PYTHON3" "$top_srcdir/tests/harness/check_pcaps.py" \
+			--in "$tmp/flows.pcap" --algo "$algo" --pool "$pool" --seed "$seed" \
+			--snatpool "$SNATPOOL" --label "$label" "$@" >"$tmp/check.txt" 2>&1
+		ms_check=$(( ${ms_check:-0} + $(now_ms) - t0 ))
+		grep -v '^# done' "$tmp/check.txt"
+		p=$(grep -c '^PASS ' "$tmp/check.txt")
+		f=$(grep -c '^FAIL ' "$tmp/check.txt")
+		passed=$((passed + p))
+		failed=$((failed + f))
+		if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+			fail "check $label: check_pcaps.py printed nothing: $(last_err "$tmp/check.txt")"
+		elif ! grep -q '^# done' "$tmp/check.txt"; then
+			fail "check $label: check_pcaps.py crashed: $(last_err "$tmp/check.txt")"
+		fi
+	done
+done
+
+echo "seconds=$(( $(date +%s) - start )) ms_lib=${ms_lib:-0} ms_xdp=${ms_xdp:-0}" \
+	"ms_afxdp=${ms_afxdp:-0} ms_dpdk=${ms_dpdk:-0} ms_check=${ms_check:-0}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
