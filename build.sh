@@ -46,7 +46,7 @@ configure_in() {
 build() {
 	install_deps
 	[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi
-	configure_in _build
+	configure_in _build --enable-bpf-harness=yes --enable-dpdk-harness=yes
 	make -C _build -j"$jobs" -s
 	_build/tools/snatpool demo
 }
@@ -79,13 +79,15 @@ distcheck() {
 check() {
 	build
 	suite _build "make check"
-	configure_in _build-san --enable-sanitizers --disable-bindings
+	configure_in _build-san --enable-sanitizers --disable-bindings \
+		--enable-bpf-harness=no --enable-dpdk-harness=no
 	make -C _build-san -j"$jobs" -s
 	suite _build-san "make check (ASan+UBSan)"
 	if grep -q '^tsan-stress:' _build/Makefile 2>/dev/null; then
 		stage "TSan stress" make -C _build -s tsan-stress
 	fi
-	configure_in _build-fuzz CC=clang --enable-fuzzing --disable-bindings
+	configure_in _build-fuzz CC=clang --enable-fuzzing --disable-bindings \
+		--enable-bpf-harness=no --enable-dpdk-harness=no
 	stage "fuzzing (bounded)" make -C _build-fuzz -j"$jobs" -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 	if grep -q '^check-harness:' _build/Makefile; then
 		stage "make check-harness" make -C _build -s check-harness
