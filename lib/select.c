@@ -174,9 +174,17 @@ static int snp_burst_xxh3(const struct snatpool *pool, const struct snp_family *
 		for (j = 0; j < k; j++) {
 			uint64_t h = XXH3_64bits_withSeed(keys[j], lens[j], pool->seed);
 
-			indexes[i + j] = t ? t[snp_maglev_slot_of(h, pool->maglev_size)] :
-					 snp_xxh3_index(h, f->n);
+			if (!t) {
+				indexes[i + j] = snp_xxh3_index(h, f->n);
+				continue;
+			}
+			/* Slots first, table reads after: the misses overlap. */
+			indexes[i + j] = snp_maglev_slot_of(h, pool->maglev_size);
+			__builtin_prefetch(&t[indexes[i + j]]);
 		}
+		if (t)
+			for (j = 0; j < k; j++)
+				indexes[i + j] = t[indexes[i + j]];
 	}
 	return (int)count;
 }
