@@ -42,7 +42,7 @@ set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 PY=${PYTHON3:-/usr/bin/python3}
-HELPER="$HERE/nf_persistent.py"
+HELPER="$HERE/nf_conntrack.py"
 COMMITTED="$TOP/tests/vectors/linux-nf-persistent-kernel.jsonl"
 CANNOT_RUN_RC=1		# a FAIL on request; STYLE.md would have 77 (automake SKIP)
 T=10			# seconds, bound of every single command
