@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Python (SWIG) and Go (cgo) bindings; m4_sinclude'd by configure.ac.
+#
+# The bindings are built by default and a missing tool is an error, so
+# that CI cannot skip them quietly; --disable-bindings turns them off.
+
+AC_ARG_ENABLE([bindings],
+	[AS_HELP_STRING([--disable-bindings],
+		[do not build the Python and Go bindings (default: build them; a
+		 missing SWIG, Python header or Go toolchain is then an error)])],
+	[], [enable_bindings=yes])
+
+AC_ARG_VAR([SWIG], [SWIG 4 (for the Python binding)])
+AC_ARG_VAR([PYTHON3_CONFIG], [python3-config of the Python to build for (default: beside PYTHON3)])
+AC_ARG_VAR([GO], [the Go toolchain (go 1.19 or later, cgo enabled)])
+
+SNP_BIND_PY=no
+SNP_BIND_GO=no
+AS_IF([test "x$enable_bindings" != xno], [
+	# --- SWIG -------------------------------------------------------------
+	AC_PATH_PROGS([SWIG], [swig4.0 swig], [])
+	AS_IF([test -z "$SWIG"],
+		[AC_MSG_ERROR([SWIG not found: install swig, or configure --disable-bindings])])
+	AC_MSG_CHECKING([SWIG version])
+	snp_swig_version=`$SWIG -version 2>/dev/null | sed -n 's/^SWIG Version \([[0-9.]]*\).*/\1/p'`
+	AC_MSG_RESULT([${snp_swig_version:-unknown}])
+	AS_CASE([$snp_swig_version],
+		[[[4-9]].*], [],
+		[AC_MSG_ERROR([SWIG 4 or later is needed, found '$snp_swig_version' ($SWIG)])])
+
+	# --- Python headers: the Python of PYTHON3 (/usr/bin/python3), not
+	# whichever python3 comes first on PATH ---------------------------------
+	AS_IF([test -z "$PYTHON3_CONFIG"], [
+		AS_IF([test -x "${PYTHON3}-config"],
+			[PYTHON3_CONFIG="${PYTHON3}-config"],
+			[AC_PATH_PROG([PYTHON3_CONFIG], [python3-config], [], [`AS_DIRNAME(["$PYTHON3"])`])])
+	])
+	AC_MSG_CHECKING([for the Python headers of $PYTHON3])
+	AS_IF([test -z "$PYTHON3_CONFIG" || ! $PYTHON3_CONFIG --includes >/dev/null 2>&1],
+		[AC_MSG_RESULT([no])
+		 AC_MSG_ERROR([python3-config for $PYTHON3 not found: install python3-dev, or configure --disable-bindings])])
+	PYTHON_CFLAGS=`$PYTHON3_CONFIG --includes`
+	snp_save_CPPFLAGS=$CPPFLAGS
+	CPPFLAGS="$CPPFLAGS $PYTHON_CFLAGS"
+	AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <Python.h>]], [[Py_Initialize();]])],
+		[AC_MSG_RESULT([$PYTHON_CFLAGS])],
+		[AC_MSG_RESULT([no])
+		 AC_MSG_ERROR([cannot compile with Python.h ($PYTHON_CFLAGS): install python3-dev, or configure --disable-bindings])])
+	CPPFLAGS=$snp_save_CPPFLAGS
+	SNP_BIND_PY=yes
+
+	# --- Go ---------------------------------------------------------------
+	AC_PATH_PROG([GO], [go], [], [/usr/lib/go/bin$PATH_SEPARATOR$PATH])
+	AS_IF([test -z "$GO"],
+		[AC_MSG_ERROR([Go not found: install golang-go, or configure --disable-bindings])])
+	AC_MSG_CHECKING([Go version])
+	snp_go_version=`$GO env GOVERSION 2>/dev/null`
+	AC_MSG_RESULT([${snp_go_version:-unknown}])
+	AS_CASE([$snp_go_version],
+		[go1.1[[0-8]]|go1.1[[0-8]].*|go1.[[0-9]]|go1.[[0-9]].*|""],
+		[AC_MSG_ERROR([Go 1.19 or later is needed, found '$snp_go_version' ($GO)])])
+	AC_MSG_CHECKING([whether Go has cgo])
+	AS_IF([test "`CGO_ENABLED=1 $GO env CGO_ENABLED 2>/dev/null`" = 1],
+		[AC_MSG_RESULT([yes])],
+		[AC_MSG_RESULT([no]); AC_MSG_ERROR([Go without cgo cannot build the binding])])
+	AC_MSG_CHECKING([whether go test -race works here])
+	snp_go_arch=`$GO env GOOS 2>/dev/null`/`$GO env GOARCH 2>/dev/null`
+	AS_CASE([$snp_go_arch],
+		[linux/amd64|linux/arm64|linux/ppc64le|linux/s390x|freebsd/amd64|darwin/amd64|darwin/arm64],
+		[GO_RACE=-race], [GO_RACE=])
+	AC_MSG_RESULT([${GO_RACE:-no} ($snp_go_arch)])
+	SNP_BIND_GO=yes
+])
+
+# Where `make install` puts the package: PYTHON3's site directory under
+# our prefix (AM_PATH_PYTHON's pyexecdir), so that PYTHONPATH or the
+# default path finds it.
+PYTHON=$PYTHON3
+AM_PATH_PYTHON([3.7], [], [AS_IF([test "x$enable_bindings" != xno],
+	[AC_MSG_ERROR([Python 3.7 or later ($PYTHON3) is needed for the binding])])])
+
+# AM_PATH_PYTHON says .../site-packages, which Debian's Python does not
+# search under /usr/local: use the directory name this Python uses for
+# packages under a prefix (dist-packages on Debian).
+AS_IF([test "x$enable_bindings" != xno], [
+	AC_MSG_CHECKING([where Python packages go])
+	snp_py_leaf=`$PYTHON3 -c 'import sys; print(next((p.rsplit("/", 1).pop() for p in sys.path if p.startswith("/usr/local/lib/python")), "site-packages"))' 2>/dev/null`
+	pyexecdir="\${exec_prefix}/lib/python$PYTHON_VERSION/${snp_py_leaf:-site-packages}"
+	pythondir="\${prefix}/lib/python$PYTHON_VERSION/${snp_py_leaf:-site-packages}"
+	AC_MSG_RESULT([$pyexecdir])
+])
+
+AC_SUBST([PYTHON_CFLAGS])
+AC_SUBST([GO_RACE])
+AM_CONDITIONAL([BINDINGS], [test "x$enable_bindings" != xno])
+
+AC_MSG_NOTICE([bindings: Python ${SNP_BIND_PY}${SWIG:+ (swig $snp_swig_version, $PYTHON3)}, Go ${SNP_BIND_GO}${GO:+ ($snp_go_version${GO_RACE:+, -race})}])

@@ -1,0 +1,3 @@
+module snatpool.dev/snatpool
+
+go 1.19

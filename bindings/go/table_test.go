@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+
+package snatpool
+
+import (
+	"errors"
+	"net/netip"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+var flow = Flow{Proto: 6, Src: netip.MustParseAddr("10.0.0.1"), SrcPort: 40000,
+	Dst: netip.MustParseAddr("93.184.216.34"), DstPort: 443}
+
+func TestTableLifecycle(t *testing.T) {
+	pool := mustPool(t, "198.51.100.1-198.51.100.4", nil)
+	tab, err := NewTable(pool, &TableOptions{Permit: PermitAnyRemoteHost, InactivityTimeout: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	m, err := tab.Claim(flow, 100)
+	if err != nil || m.Flags&MappingNew == 0 || m.Src != flow.Src {
+		t.Fatalf("Claim: %+v %v", m, err)
+	}
+	if a, _ := pool.Addr(IPv4, m.XIndex); a != m.XAddr {
+		t.Fatalf("XIndex %d is %v, not %v", m.XIndex, a, m.XAddr)
+	}
+	if m2, err := tab.Claim(flow, 101); err != nil || m2.Flags&MappingReused == 0 || m2.Flows != 2 {
+		t.Fatalf("reuse: %+v %v", m2, err)
+	}
+	if got, ok, err := tab.LookupXlat(6, m.XAddr, m.XPort, 101); !ok || err != nil || got.Src != flow.Src {
+		t.Fatalf("LookupXlat: %+v %v %v", got, ok, err)
+	}
+	if ok, err := tab.Permit(6, m.XAddr, m.XPort, netip.MustParseAddr("1.2.3.4"), 80, 101); !ok || err != nil {
+		t.Fatalf("Permit: %v %v", ok, err)
+	}
+	if ms, err := tab.Mappings(101); err != nil || len(ms) != 1 {
+		t.Fatalf("Mappings: %v %v", ms, err)
+	}
+	if st, err := tab.Stats(); err != nil || st.LiveFlows != 2 || st.Allocations != 1 {
+		t.Fatalf("Stats: %+v %v", st, err)
+	}
+	tab.Release(flow, 102)
+	tab.Release(flow, 102)
+	if err := tab.Release(flow, 103); !errors.Is(err, syscall.ENOENT) {
+		t.Fatalf("release without flow: %v", err)
+	}
+	if n, err := tab.Expire(200, 0); n != 1 || err != nil {
+		t.Fatalf("Expire: %d %v", n, err)
+	}
+	if _, ok, err := tab.Lookup(flow, 200); ok || err != nil {
+		t.Fatalf("Lookup after expiry: %v %v", ok, err)
+	}
+}
+
+func TestTableErrors(t *testing.T) {
+	pool := mustPool(t, "198.51.100.1", nil)
+	if _, err := NewTable(pool, &TableOptions{Shards: 3}); !errors.Is(err, syscall.EINVAL) {
+		t.Fatalf("shards 3: %v", err)
+	}
+	tab, err := NewTable(pool, &TableOptions{MaxMappings: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	tab.Claim(flow, 1)
+	other := flow
+	other.Src = netip.MustParseAddr("10.0.0.2")
+	if _, err := tab.Claim(other, 1); !errors.Is(err, ErrFull) {
+		t.Fatalf("full: %v", err)
+	}
+	v6 := Flow{Proto: 6, Src: netip.MustParseAddr("::1"), Dst: netip.MustParseAddr("::2")}
+	if _, err := tab.Claim(v6, 1); !errors.Is(err, ErrNoFamily) {
+		t.Fatalf("v6: %v", err)
+	}
+	mixed := Flow{Proto: 6, Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("::2")}
+	if _, err := tab.Claim(mixed, 1); !errors.Is(err, ErrFamily) {
+		t.Fatalf("mixed: %v", err)
+	}
+	if _, err := tab.Claim(Flow{}, 1); !errors.Is(err, ErrAddr) {
+		t.Fatalf("zero flow: %v", err)
+	}
+	if _, err := tab.Load([]byte("junk"), 1); err == nil {
+		t.Fatal("loading junk succeeded")
+	}
+}
+
+func TestTableSnapshotDelta(t *testing.T) {
+	pool := mustPool(t, "198.51.100.1-198.51.100.4", nil)
+	a, err := NewTable(pool, &TableOptions{Permit: PermitAnyRemoteHost, DeltaCapacity: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	m, _ := a.Claim(flow, 100)
+	snap, err := a.Snapshot(100)
+	if err != nil || len(snap) == 0 {
+		t.Fatalf("Snapshot: %d %v", len(snap), err)
+	}
+	path := filepath.Join(t.TempDir(), "snap")
+	if err := a.Save(path, 100); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := a.ExportDelta(0)
+	if err != nil || len(recs) == 0 || len(recs)%DeltaRecordSize != 0 {
+		t.Fatalf("ExportDelta: %d %v", len(recs), err)
+	}
+	for _, load := range []func(*Table) (int, error){
+		func(b *Table) (int, error) { return b.Load(snap, 500) },
+		func(b *Table) (int, error) { return b.LoadFile(path, 500) },
+	} {
+		b, _ := NewTable(pool, &TableOptions{Permit: PermitAnyRemoteHost})
+		if n, err := load(b); n != 1 || err != nil {
+			t.Fatalf("load: %d %v", n, err)
+		}
+		if got, ok, _ := b.Lookup(flow, 500); !ok || got.XPort != m.XPort {
+			t.Fatalf("loaded mapping: %+v", got)
+		}
+		b.Close()
+	}
+	c, _ := NewTable(pool, &TableOptions{Permit: PermitAnyRemoteHost})
+	defer c.Close()
+	if n, used, err := c.ImportDelta(recs, 500); n < 1 || used != len(recs) || err != nil {
+		t.Fatalf("ImportDelta: %d %d %v", n, used, err)
+	}
+}
+
+func TestTableKeepsPool(t *testing.T) {
+	pool, _ := NewPool("198.51.100.1-198.51.100.4", nil)
+	tab, err := NewTable(pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.Close()
+	if _, err := tab.Claim(flow, 1); err != nil {
+		t.Fatalf("claim after pool Close: %v", err)
+	}
+	if _, err := NewTable(pool, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("table on a closed pool: %v", err)
+	}
+	tab.Close()
+	tab.Close()
+	if _, err := tab.Claim(flow, 1); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
+}
+
+func TestTableConcurrent(t *testing.T) {
+	pool := mustPool(t, "198.51.100.0/28", nil)
+	tab, err := NewTable(pool, &TableOptions{Flags: TablePaired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				f := Flow{Proto: 17, Src: netip.AddrFrom4([4]byte{10, byte(g), byte(i), 1}),
+					SrcPort: 5000, Dst: netip.MustParseAddr("192.0.2.1"), DstPort: 53}
+				m, err := tab.Claim(f, 1)
+				if err != nil {
+					t.Errorf("claim: %v", err)
+					return
+				}
+				if want, _, _ := pool.Select(f.Src, 0); want != m.XAddr {
+					t.Errorf("paired: %v != %v", m.XAddr, want)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+}
