@@ -54,9 +54,37 @@ build() {
 PASSED=0; FAILED=0; SUMMARY=()
 
 # count_suite DIR LABEL: add the automake test-suite totals of DIR.
-count_suite() {	# suite DIR LABEL [make args]: make check in DIR, then count
+count_suite() {
+	local log=$1/test-suite.log p f e k
+	p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
+	f=$(sed -n 's/^# FAIL: *//p' "$log" | head -1)
+	e=$(sed -n 's/^# ERROR: *//p' "$log" | head -1)
+	k=$(sed -n 's/^# SKIP: *//p' "$log" | head -1)
+	f=$(( ${f:-0} + ${e:-0} ))
+	PASSED=$((PASSED + ${p:-0})); FAILED=$((FAILED + f + ${k:-0}))
+	SUMMARY+=("$2: ${p:-0} passed, $f failed, ${k:-0} skipped")
+	if [ "${k:-0}" != 0 ]; then
+		echo "build.sh: $2: tests SKIPPED; nothing may skip here:"
+		grep -h '^SKIP' "$log" || true
+	fi
+}
+
+# stage LABEL CMD...: run, and count a pass or a failure for the stage itself.
+stage() {
+	local label=$1; shift
+	echo "=== $label"
+	if "$@"; then
+		PASSED=$((PASSED + 1)); SUMMARY+=("$label: ok")
+	else
+		FAILED=$((FAILED + 1)); SUMMARY+=("$label: FAILED")
+	fi
+}
+
+# suite DIR LABEL [make args]: make check in DIR, then count.
+suite() {
 	local dir=$1 label=$2; shift 2
 	echo "=== $label"
+	rm -f "$dir/test-suite.log"
 	if ! make -C "$dir" -j"$jobs" -s check "$@" > "$dir/check.out" 2>&1; then
 		tail -30 "$dir/check.out"
 		# The log of each failed test, as automake gathered them.
