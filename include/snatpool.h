@@ -477,6 +477,8 @@ SNATPOOL_API int snatpool_table_rollback(struct snatpool_table *t,
 
 /**
  * snatpool_table_lookup() - the mapping of @flow's key (proto, src, sport)
+ * Takes no lock: it reads the shard optimistically and retries (then locks)
+ * if a writer was busy there.
  * Return: 0 and *@out; -ENOENT (none, or only an expired lease); -EINVAL.
  */
 SNATPOOL_API int snatpool_table_lookup(struct snatpool_table *t,

@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <netinet/in.h>
 
@@ -32,38 +33,6 @@ int snp_proto_slot(uint8_t proto)
 	}
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-uint64_t snp_src_hash(const struct snatpool_table *t, int family, const uint8_t *src)
-{
-	uint64_t a = 0, b = 0;
-
-	if (family == AF_INET6) {
-		memcpy(&a, src, 8);
-		memcpy(&b, src + 8, 8);
-	} else {
-		uint32_t v;
-
-		memcpy(&v, src, 4);
-		a = v;
-	}
-	return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)family);
-}
-
-uint64_t snp_key_hash(uint64_t h, int family, uint8_t proto, uint16_t sport)
-{
-	return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 |
-			  (family == AF_INET6)));
-}
-
 struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h)
 {
 	return &t->shards[t->shard_bits ? h >> (64 - t->shard_bits) : 0];
@@ -77,13 +46,30 @@ uint32_t snp_clamp_now(uint32_t *last, uint32_t now)
 	return now;
 }
 
+static inline bool addr_eq(const uint8_t *a, const uint8_t *b, bool v6)
+{
+	uint64_t x0, y0, x1, y1;
+	uint32_t x, y;
+
+	if (!v6) {
+		memcpy(&x, a, 4);
+		memcpy(&y, b, 4);
+		return x == y;
+	}
+	memcpy(&x0, a, 8);
+	memcpy(&y0, b, 8);
+	memcpy(&x1, a + 8, 8);
+	memcpy(&y1, b + 8, 8);
+	return !((x0 ^ y0) | (x1 ^ y1));
+}
+
 static inline bool key_eq(const struct snp_ent *e, int family, uint8_t proto,
 			  const uint8_t *src, uint16_t sport)
 {
-	if (e->sport != sport || e->proto != proto ||
-	    !!(e->flags & SNP_E_V6) != (family == AF_INET6))
-		return false;
-	return !memcmp(e->src, src, family == AF_INET6 ? 16 : 4);
+	bool v6 = family == AF_INET6;
+
+	return e->sport == sport && e->proto == proto &&
+	       !!(e->flags & SNP_E_V6) == v6 && addr_eq(e->src, src, v6);
 }
 
 uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
@@ -110,6 +96,53 @@ static inline uint32_t owner_id(const struct snatpool_table *t,
 
 /* ---- entry slots ---- */
 
+#define SNP_HUGE (2u << 20)
+
+static struct snp_ent *arena_chunk(struct snatpool_table *t)
+{
+	const size_t sz = SNP_CHUNK * sizeof(struct snp_ent);
+	size_t off;
+
+	if (!t->arena)
+		return NULL;
+	off = atomic_fetch_add_explicit(&t->arena_next, sz, memory_order_relaxed);
+	if (off + sz > t->arena_sz)
+		return NULL;	/* spent: later chunks come from malloc() */
+	return (struct snp_ent *)(void *)(t->arena + off);
+}
+
+static bool in_arena(const struct snatpool_table *t, const void *p)
+{
+	return t->arena && (const uint8_t *)p >= t->arena &&
+	       (const uint8_t *)p < t->arena + t->arena_sz;
+}
+
+/* Heads of all shards, then room for the chunks max_mappings needs. */
+static int arena_map(struct snatpool_table *t, size_t heads)
+{
+	size_t chunks = ((size_t)t->max_mappings + SNP_CHUNK - 1) / SNP_CHUNK + t->nshards;
+	size_t want = (heads + 63) / 64 * 64 + chunks * SNP_CHUNK * sizeof(struct snp_ent);
+	size_t sz = (want + SNP_HUGE - 1) / SNP_HUGE * SNP_HUGE;
+	uint8_t *p = mmap(NULL, sz + SNP_HUGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uintptr_t a;
+
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	/* align to a huge page, give back the ends */
+	a = ((uintptr_t)p + SNP_HUGE - 1) & ~(uintptr_t)(SNP_HUGE - 1);
+	if (a > (uintptr_t)p)
+		munmap(p, a - (uintptr_t)p);
+	if ((uintptr_t)p + sz + SNP_HUGE > a + sz)
+		munmap((void *)(a + sz), (uintptr_t)p + sz + SNP_HUGE - (a + sz));
+	t->arena = (uint8_t *)a;
+	t->arena_sz = sz;
+	madvise(t->arena, sz, MADV_HUGEPAGE);	/* a hint: fine if refused */
+	t->heads_sz = (heads + 63) / 64 * 64;
+	atomic_store(&t->arena_next, t->heads_sz);
+	return 0;
+}
+
 static uint32_t slot_alloc(struct snatpool_table *t, struct snp_shard *s)
 {
 	uint32_t idx = s->freelist;
@@ -123,24 +156,11 @@ static uint32_t slot_alloc(struct snatpool_table *t, struct snp_shard *s)
 	if ((s->hiwater >> SNP_CHUNK_BITS) >= s->nchunks) {
 		struct snp_ent *c;
 
-		if (s->nchunks == s->chunks_cap) {
-			uint32_t ncap = s->chunks_cap ? s->chunks_cap * 2 : 4;
-			struct snp_ent **nc = realloc(s->chunks, ncap * sizeof(*nc));
-
-			if (!nc)
-				return SNP_NIL;
-			s->chunks = nc;
-			if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST) {
-				struct snp_permit ***np = realloc(s->pchunks,
-								  ncap * sizeof(*np));
-
-				if (!np)
-					return SNP_NIL;
-				s->pchunks = np;
-			}
-			s->chunks_cap = ncap;
-		}
-		c = malloc(SNP_CHUNK * sizeof(*c));
+		if (s->nchunks == s->chunks_cap)	/* sized at creation, never moved */
+			return SNP_NIL;
+		c = arena_chunk(t);
+		if (!c)
+			c = malloc(SNP_CHUNK * sizeof(*c));
 		if (!c)
 			return SNP_NIL;
 		if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST) {
@@ -351,7 +371,11 @@ void snp_fill_mapping(const struct snatpool_table *t, const struct snp_ent *e,
 	m->sport = e->sport;
 	memcpy(m->src, e->src, family == AF_INET6 ? 16 : 4);
 	m->xindex = e->xidx;
-	snatpool_pool_addr(t->pool, family, e->xidx, m->xaddr);
+	{
+		const struct snp_family *f = snp_family_of(t->pool, family);
+
+		memcpy(m->xaddr, f->addrs + (size_t)e->xidx * f->alen, f->alen);
+	}
 	m->xport = e->xport;
 	m->flows = e->nflows;
 	m->expires = (e->flags & SNP_E_IDLE) ? e->deadline : 0;
@@ -458,7 +482,7 @@ int snp_permit_add(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	return 1;
 }
 
-static int check_flow(const struct snatpool_table *t, const struct snatpool_flow *f,
+static inline int check_flow(const struct snatpool_table *t, const struct snatpool_flow *f,
 		      int *slot)
 {
 	if (!t || !f || (f->family != AF_INET && f->family != AF_INET6))
@@ -498,7 +522,8 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		ps = snp_ports_get(t, f->family, slot, xidx);
 		if (!ps)
 			return -ENOMEM;
-		if (ps->owned >= ps->n)	/* racy peek: only skips, rechecked below */
+		/* a full space is skipped without its lock; rechecked under it */
+		if (atomic_load_explicit(&ps->owned, memory_order_relaxed) >= ps->n)
 			continue;
 		pthread_mutex_lock(&ps->lock);
 		err = snp_ports_alloc(t, ps, slot, f->sport, now, owner_id(t, s, idx),
@@ -584,7 +609,7 @@ SNP_API int snatpool_table_claim(struct snatpool_table *t,
 	h = snp_src_hash(t, f->family, f->src);
 	kh = snp_key_hash(h, f->family, f->proto, f->sport);
 	s = snp_shard_of(t, h);
-	pthread_mutex_lock(&s->lock);
+	snp_shard_lock(s);
 	now = snp_clamp_now(&s->last_now, now);
 	expire_shard(t, s, now, t->expire_budget);
 	idx = snp_find(s, kh, f->family, f->proto, f->src, f->sport);
@@ -665,7 +690,7 @@ done:
 		snp_fill_mapping(t, e, out);
 		out->flags |= mflags;
 	}
-	pthread_mutex_unlock(&s->lock);
+	snp_shard_unlock(s);
 	return 0;
 undo_slot:
 	atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
@@ -674,7 +699,7 @@ undo_quota:
 	if (t->quota)
 		sub_dec(s, f->src, f->family == AF_INET6);
 out:
-	pthread_mutex_unlock(&s->lock);
+	snp_shard_unlock(s);
 	return err;
 }
 
@@ -693,11 +718,11 @@ static int end_flow(struct snatpool_table *t, const struct snatpool_flow *f,
 	h = snp_src_hash(t, f->family, f->src);
 	kh = snp_key_hash(h, f->family, f->proto, f->sport);
 	s = snp_shard_of(t, h);
-	pthread_mutex_lock(&s->lock);
+	snp_shard_lock(s);
 	now = snp_clamp_now(&s->last_now, now);
 	idx = snp_find(s, kh, f->family, f->proto, f->src, f->sport);
 	if (idx == SNP_NIL || !snp_ent_at(s, idx)->nflows) {
-		pthread_mutex_unlock(&s->lock);
+		snp_shard_unlock(s);
 		return -ENOENT;
 	}
 	e = snp_ent_at(s, idx);
@@ -723,7 +748,7 @@ static int end_flow(struct snatpool_table *t, const struct snatpool_flow *f,
 		drop_mapping(t, s, idx, SNATPOOL_EV_RELEASED, SNP_D_FREED, true, now);
 	}
 	expire_shard(t, s, now, t->expire_budget);
-	pthread_mutex_unlock(&s->lock);
+	snp_shard_unlock(s);
 	return 0;
 }
 
@@ -744,14 +769,59 @@ static inline bool ent_alive(const struct snp_ent *e, uint32_t now)
 	return !(e->flags & SNP_E_IDLE) || (int32_t)(e->deadline - now) > 0;
 }
 
+/*
+ * The seqlock reader: copy the entry of the key, or learn there is none,
+ * without the lock; 1 found, 0 not found, -1 raced (retry or lock).  It reads
+ * what writers may be changing: every index is checked before use (chunks
+ * and heads never move or go away while the table lives), the walk is
+ * bounded, and the result counts only if seq did not move.  Not instrumented
+ * by ThreadSanitizer: the races are the design, and seq orders the rest.
+ */
+SNP_NO_TSAN static int find_unlocked(struct snp_shard *s, uint64_t kh, int family,
+				     uint8_t proto, const uint8_t *src, uint16_t sport,
+				     struct snp_ent *copy)
+{
+	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+	uint32_t i, steps, hi, ncap = s->chunks_cap;
+	uint16_t tag = (uint16_t)(kh >> 48);
+	int found = 0;
+
+	if (seq & 1)
+		return -1;
+	hi = *(volatile uint32_t *)&s->hiwater;
+	i = *(volatile uint32_t *)&s->heads[kh & s->mask];
+	for (steps = 0; i != SNP_NIL; steps++) {
+		struct snp_ent *c;
+		const struct snp_ent *e;
+
+		if (steps > 64 || i >= hi || (i >> SNP_CHUNK_BITS) >= ncap)
+			return -1;
+		c = ((struct snp_ent *volatile *)s->chunks)[i >> SNP_CHUNK_BITS];
+		if (!c)
+			return -1;
+		e = &c[i & (SNP_CHUNK - 1)];
+		*copy = *e;	/* a few loads, inline: no memcpy() call */
+		if (copy->tag == tag && key_eq(copy, family, proto, src, sport)) {
+			found = 1;
+			break;
+		}
+		i = copy->hnext;
+	}
+	atomic_thread_fence(memory_order_acquire);
+	if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq)
+		return -1;
+	return found;
+}
+
 SNP_API int snatpool_table_lookup(struct snatpool_table *t,
 				  const struct snatpool_flow *f, uint32_t now,
 				  struct snatpool_mapping *out)
 {
 	struct snp_shard *s;
+	struct snp_ent copy;
 	uint64_t h, kh;
 	uint32_t idx;
-	int slot, err;
+	int slot, err, tries, r;
 
 	err = check_flow(t, f, &slot);
 	if (err)
@@ -759,14 +829,24 @@ SNP_API int snatpool_table_lookup(struct snatpool_table *t,
 	h = snp_src_hash(t, f->family, f->src);
 	kh = snp_key_hash(h, f->family, f->proto, f->sport);
 	s = snp_shard_of(t, h);
-	pthread_mutex_lock(&s->lock);
+	for (tries = 0; tries < 4; tries++) {
+		r = find_unlocked(s, kh, f->family, f->proto, f->src, f->sport, &copy);
+		if (r < 0)
+			continue;
+		if (!r || !ent_alive(&copy, now))
+			return -ENOENT;
+		if (out)
+			snp_fill_mapping(t, &copy, out);
+		return 0;
+	}
+	snp_shard_lock(s);
 	idx = snp_find(s, kh, f->family, f->proto, f->src, f->sport);
 	if (idx == SNP_NIL || !ent_alive(snp_ent_at(s, idx), now)) {
 		err = -ENOENT;
 	} else if (out) {
 		snp_fill_mapping(t, snp_ent_at(s, idx), out);
 	}
-	pthread_mutex_unlock(&s->lock);
+	snp_shard_unlock(s);
 	return err;
 }
 
@@ -805,7 +885,7 @@ static int xlat_locked(struct snatpool_table *t, int family, uint8_t proto,
 		return -ENOENT;
 	s = &t->shards[owner >> SNP_IDX_BITS];
 	owner &= (1u << SNP_IDX_BITS) - 1;
-	pthread_mutex_lock(&s->lock);
+	snp_shard_lock(s);
 	if (owner < s->hiwater) {
 		e = snp_ent_at(s, owner);
 		if ((e->flags & SNP_E_USED) && e->xidx == xidx && e->xport == xport &&
@@ -816,7 +896,7 @@ static int xlat_locked(struct snatpool_table *t, int family, uint8_t proto,
 			return 0;
 		}
 	}
-	pthread_mutex_unlock(&s->lock);
+	snp_shard_unlock(s);
 	return -ENOENT;
 }
 
@@ -835,7 +915,7 @@ SNP_API int snatpool_table_lookup_xlat(struct snatpool_table *t, int family,
 		err = -ENOENT;
 	else if (out)
 		snp_fill_mapping(t, snp_ent_at(s, idx), out);
-	pthread_mutex_unlock(&s->lock);
+	snp_shard_unlock(s);
 	return err;
 }
 
@@ -855,7 +935,7 @@ SNP_API int snatpool_table_permit(struct snatpool_table *t, int family,
 	if (err)
 		return err;
 	if (!ent_alive(snp_ent_at(s, idx), now) || t->permit == SNATPOOL_PERMIT_NONE) {
-		pthread_mutex_unlock(&s->lock);
+		snp_shard_unlock(s);
 		return -ENOENT;
 	}
 	if (t->permit == SNATPOOL_PERMIT_ANY_REMOTE_HOST) {
@@ -869,7 +949,7 @@ SNP_API int snatpool_table_permit(struct snatpool_table *t, int family,
 	}
 	if (!ok)
 		s->c.permit_denied++;
-	pthread_mutex_unlock(&s->lock);
+	snp_shard_unlock(s);
 	return ok;
 }
 
@@ -885,10 +965,10 @@ SNP_API int snatpool_table_expire(struct snatpool_table *t, uint32_t now,
 		struct snp_shard *s = &t->shards[i];
 		uint32_t snow;
 
-		pthread_mutex_lock(&s->lock);
+		snp_shard_lock(s);
 		snow = snp_clamp_now(&s->last_now, now);
 		n += expire_shard(t, s, snow, budget ? budget - (size_t)n : 0);
-		pthread_mutex_unlock(&s->lock);
+		snp_shard_unlock(s);
 		if (budget && (size_t)n >= budget)
 			break;
 	}
@@ -906,7 +986,7 @@ SNP_API int snatpool_table_walk(struct snatpool_table *t, uint32_t now,
 	for (i = 0; i < t->nshards && !ret; i++) {
 		struct snp_shard *s = &t->shards[i];
 
-		pthread_mutex_lock(&s->lock);
+		snp_shard_lock(s);
 		for (j = 0; j <= s->mask && !ret; j++) {
 			uint32_t idx;
 
@@ -920,7 +1000,7 @@ SNP_API int snatpool_table_walk(struct snatpool_table *t, uint32_t now,
 				ret = cb(&m, ctx);
 			}
 		}
-		pthread_mutex_unlock(&s->lock);
+		snp_shard_unlock(s);
 	}
 	return ret;
 }
@@ -930,7 +1010,7 @@ void snp_lock_all(struct snatpool_table *t)
 	uint32_t i;
 
 	for (i = 0; i < t->nshards; i++)
-		pthread_mutex_lock(&t->shards[i].lock);
+		snp_shard_lock(&t->shards[i]);
 }
 
 void snp_unlock_all(struct snatpool_table *t)
@@ -938,7 +1018,7 @@ void snp_unlock_all(struct snatpool_table *t)
 	uint32_t i;
 
 	for (i = t->nshards; i-- > 0;)
-		pthread_mutex_unlock(&t->shards[i].lock);
+		snp_shard_unlock(&t->shards[i]);
 }
 
 bool snp_table_empty(struct snatpool_table *t)
@@ -1017,15 +1097,19 @@ static void table_destroy(struct snatpool_table *t)
 					free(s->pchunks[j][k]);
 				free(s->pchunks[j]);
 			}
-			free(s->chunks[j]);
+			if (!in_arena(t, s->chunks[j]))
+				free(s->chunks[j]);
 		}
 		free(s->chunks);
 		free(s->pchunks);
-		free(s->heads);
+		if (!in_arena(t, s->heads))
+			free(s->heads);
 		free(s->subs);
 		pthread_mutex_destroy(&s->lock);
 	}
 	free(t->shards);
+	if (t->arena)
+		munmap(t->arena, t->arena_sz);
 	snp_ports_free_all(t);
 	free(t->order[0]);
 	free(t->order[1]);
@@ -1179,14 +1263,29 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	per = (t->max_mappings + t->nshards - 1) / t->nshards;
 	for (buckets = 16; buckets < per; buckets <<= 1)
 		;
+	arena_map(t, (size_t)t->nshards * buckets * sizeof(uint32_t));	/* else malloc() */
 	for (i = 0; i < t->nshards; i++) {
 		struct snp_shard *s = &t->shards[i];
 
 		s->freelist = s->qhead = s->qtail = SNP_NIL;
 		s->mask = buckets - 1;
-		s->heads = malloc(buckets * sizeof(*s->heads));
+		/* the chunk table never moves, so lock-free lookups may read it */
+		s->chunks_cap = (uint32_t)((((size_t)t->max_mappings < (1u << SNP_IDX_BITS) ?
+				 (size_t)t->max_mappings : (1u << SNP_IDX_BITS)) + SNP_CHUNK - 1) /
+				 SNP_CHUNK);
+		s->chunks = calloc(s->chunks_cap, sizeof(*s->chunks));
+		if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST)
+			s->pchunks = calloc(s->chunks_cap, sizeof(*s->pchunks));
+		if (!s->chunks || (t->permit >= SNATPOOL_PERMIT_TARGET_HOST && !s->pchunks)) {
+			t->nshards = i + 1;
+			goto nomem;
+		}
+		s->heads = t->arena ? (uint32_t *)(void *)(t->arena + (size_t)i * buckets *
+							    sizeof(uint32_t))
+				    : malloc(buckets * sizeof(*s->heads));
 		if (!s->heads || pthread_mutex_init(&s->lock, NULL)) {
-			free(s->heads);
+			if (!in_arena(t, s->heads))
+				free(s->heads);
 			s->heads = NULL;
 			t->nshards = i;
 			goto nomem;

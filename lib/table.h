@@ -20,10 +20,13 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <netinet/in.h>
+#include <string.h>
 
 #include "internal.h"
 
 #define SNP_NIL		UINT32_MAX
+#define SNP_NO_TSAN	__attribute__((no_sanitize("thread")))
 #define SNP_NPROTO	7		/* protocol slots, see snp_proto_slot() */
 #define SNP_CHUNK_BITS	10
 #define SNP_CHUNK	(1u << SNP_CHUNK_BITS)
@@ -57,6 +60,8 @@ struct snp_ent {
 	uint32_t qprev, qnext;		/* idle FIFO */
 };
 
+_Static_assert(sizeof(struct snp_ent) == 44, "a mapping is 44 octets");
+
 struct snp_remote {
 	uint8_t  addr[16];
 	uint16_t port;
@@ -84,6 +89,7 @@ struct snp_shard_ctr {
 
 struct snp_shard {
 	pthread_mutex_t lock;
+	_Atomic uint32_t seq;		/* odd while a lock holder may write (seqlock) */
 	uint32_t  *heads;
 	uint32_t   mask;
 	uint32_t   last_now;
@@ -111,7 +117,7 @@ struct snp_ring {
 struct snp_ports {
 	pthread_mutex_t lock;
 	uint32_t  n;			/* ports in the range */
-	uint32_t  owned;
+	_Atomic uint32_t owned;		/* written under lock, peeked without */
 	uint32_t  cursor[2];		/* next never-handed-out offset, per parity class */
 	uint32_t  last_now;
 	uint64_t *bm_owned;
@@ -143,6 +149,12 @@ struct snatpool_table {
 	uint32_t  nports;
 	uint32_t  nshards, shard_bits;
 	struct snp_shard *shards;
+	/* one mapping (transparent huge pages asked for) holds every shard's
+	 * hash heads and, as far as it goes, the entry chunks: lookups miss
+	 * the cache twice but rarely the TLB */
+	uint8_t  *arena;
+	size_t    arena_sz, heads_sz;
+	_Atomic size_t arena_next;	/* next free chunk offset after the heads */
 	_Atomic(struct snp_ports *) *ports[2];	/* [v6][slot * n + idx] */
 	uint32_t  nfam[2];
 	uint32_t *order[2];		/* address indexes sorted by address */
@@ -159,6 +171,26 @@ struct snatpool_table {
 	uint64_t  imp_applied, imp_dup, imp_rejected;
 };
 
+/*
+ * Shard locks double as the writer side of a seqlock: snatpool_table_lookup()
+ * reads without the lock (no atomic read-modify-write, so the CPU overlaps
+ * the cache misses of consecutive lookups) and retries if seq moved.
+ */
+static inline void snp_shard_lock(struct snp_shard *s)
+{
+	pthread_mutex_lock(&s->lock);
+	atomic_store_explicit(&s->seq, atomic_load_explicit(&s->seq, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+}
+
+static inline void snp_shard_unlock(struct snp_shard *s)
+{
+	atomic_store_explicit(&s->seq, atomic_load_explicit(&s->seq, memory_order_relaxed) + 1,
+			      memory_order_release);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* ---- table.c ---- */
 int snp_proto_slot(uint8_t proto);
 static inline struct snp_ent *snp_ent_at(struct snp_shard *s, uint32_t idx)
@@ -173,8 +205,40 @@ static inline int snp_ent_family(const struct snp_ent *e)
 {
 	return (e->flags & SNP_E_V6) ? AF_INET6 : AF_INET;
 }
-uint64_t snp_src_hash(const struct snatpool_table *t, int family, const uint8_t *src);
-uint64_t snp_key_hash(uint64_t h, int family, uint8_t proto, uint16_t sport);
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+static inline uint64_t snp_src_hash(const struct snatpool_table *t, int family,
+				    const uint8_t *src)
+{
+	uint64_t a = 0, b = 0;
+
+	if (family == AF_INET6) {
+		memcpy(&a, src, 8);
+		memcpy(&b, src + 8, 8);
+	} else {
+		uint32_t v;
+
+		memcpy(&v, src, 4);
+		a = v;
+	}
+	return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)family);
+}
+
+static inline uint64_t snp_key_hash(uint64_t h, int family, uint8_t proto,
+				    uint16_t sport)
+{
+	return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 |
+			  (family == AF_INET6)));
+}
+
 struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h);
 uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
 		  const uint8_t *src, uint16_t sport);

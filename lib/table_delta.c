@@ -28,6 +28,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "table.h"
@@ -153,7 +154,9 @@ static int decode(const struct snatpool_table *t, const uint8_t *r, struct drec 
 	if (d->type < SNP_D_CREATED || d->type > SNP_D_ROLLEDBACK || !d->family ||
 	    slot < 0 || !d->seq || (d->flags & ~(D_F_IDLE | D_F_REMOTE | D_F_PRESERVED)) ||
 	    d->xidx >= t->nfam[d->family == AF_INET6] ||
-	    d->xport < t->port_lo || d->xport > t->port_hi)
+	    d->xport < t->port_lo || d->xport > t->port_hi ||
+	    (d->proto == IPPROTO_ICMP && d->family != AF_INET) ||
+	    (d->proto == IPPROTO_ICMPV6 && d->family != AF_INET6))
 		return -SNATPOOL_EDELTA;
 	alen = d->family == AF_INET6 ? 16 : 4;
 	if (!zero(r + 36 + alen, 16 - alen) || !zero(r + 52 + alen, 16 - alen))
@@ -181,7 +184,7 @@ static int apply(struct snatpool_table *t, const struct drec *d, uint32_t now)
 	struct snp_ent *e;
 	int ret = 1, err;
 
-	pthread_mutex_lock(&s->lock);
+	snp_shard_lock(s);
 	now = snp_clamp_now(&s->last_now, now);
 	idx = snp_find(s, kh, d->family, d->proto, d->src, d->sport);
 	e = idx == SNP_NIL ? NULL : snp_ent_at(s, idx);
@@ -238,7 +241,7 @@ static int apply(struct snatpool_table *t, const struct drec *d, uint32_t now)
 	    snp_permit_add(t, s, idx, d->remote, d->rport) < 0)
 		ret = -ENOMEM;	/* the mapping itself is applied */
 out:
-	pthread_mutex_unlock(&s->lock);
+	snp_shard_unlock(s);
 	return ret;
 }
 

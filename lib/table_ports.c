@@ -48,10 +48,22 @@ static int ring_init(struct snp_ring *r, uint32_t cap)
 	return r->buf ? 0 : -ENOMEM;
 }
 
+/* Drop the marks of entries already popped: mk[0] is the last mark <= seq_head. */
+static void marks_trim(struct snp_ring *r)
+{
+	while (r->mk_cnt >= 2 &&
+	       (int32_t)(r->mk[(r->mk_head + 1) % SNP_MARKS].seq - r->seq_head) <= 0) {
+		r->mk_head = (r->mk_head + 1) % SNP_MARKS;
+		r->mk_cnt--;
+	}
+}
+
 static void ring_push_back(struct snp_ring *r, uint16_t off, uint32_t now,
 			   uint32_t hold)
 {
 	uint32_t seq = r->seq_head + r->cnt;
+
+	marks_trim(r);
 
 	r->buf[(r->head + r->cnt) % r->cap] = off;
 	r->cnt++;
@@ -72,12 +84,16 @@ static void ring_push_back(struct snp_ring *r, uint16_t off, uint32_t now,
 	r->mk_cnt++;
 }
 
+/* Next in line and usable at once: no mark may cover it. */
 static void ring_push_front(struct snp_ring *r, uint16_t off)
 {
+	marks_trim(r);
 	r->head = (r->head + r->cap - 1) % r->cap;
 	r->buf[r->head] = off;
 	r->cnt++;
 	r->seq_head--;
+	if (r->mk_cnt && (int32_t)(r->mk[r->mk_head].seq - r->seq_head) <= 0)
+		r->mk[r->mk_head].seq = r->seq_head + 1;
 }
 
 /* Has the ring's head rested long enough?  Marks before it are dropped. */
@@ -87,11 +103,7 @@ static bool ring_head_ready(struct snp_ring *r, uint32_t now, uint32_t hold)
 		return false;
 	if (!hold)
 		return true;
-	while (r->mk_cnt >= 2 &&
-	       (int32_t)(r->mk[(r->mk_head + 1) % SNP_MARKS].seq - r->seq_head) <= 0) {
-		r->mk_head = (r->mk_head + 1) % SNP_MARKS;
-		r->mk_cnt--;
-	}
+	marks_trim(r);
 	if (!r->mk_cnt || (int32_t)(r->mk[r->mk_head].seq - r->seq_head) > 0)
 		return true;	/* pushed back to the front by a rollback */
 	return now - r->mk[r->mk_head].t >= hold;
@@ -205,7 +217,8 @@ static void take(struct snatpool_table *t, struct snp_ports *ps, int slot,
 {
 	bm_set(ps->bm_owned, off);
 	ps->owner[off] = owner;
-	ps->owned++;
+	atomic_store_explicit(&ps->owned, atomic_load_explicit(&ps->owned, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
 	atomic_fetch_add_explicit(&t->owned_slot[slot], 1, memory_order_relaxed);
 }
 
@@ -372,7 +385,8 @@ void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	if (!bm_get(ps->bm_owned, off))
 		return;
 	bm_clr(ps->bm_owned, off);
-	ps->owned--;
+	atomic_store_explicit(&ps->owned, atomic_load_explicit(&ps->owned, memory_order_relaxed) - 1,
+			      memory_order_relaxed);
 	atomic_fetch_sub_explicit(&t->owned_slot[slot], 1, memory_order_relaxed);
 	if (mode == SNP_FREE_RAW || bm_get(ps->bm_rest, off))
 		return;		/* RAW, or still queued from an earlier rest */

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "table.h"
@@ -45,13 +46,11 @@
 
 uint32_t snp_pool_fingerprint(const struct snatpool *pool)
 {
-	XXH64_state_t *st = XXH64_createState();
+	XXH64_state_t state, *st = &state;
 	uint8_t hdr[16];
 	uint64_t h;
 	int v6;
 
-	if (!st)
-		return 0;
 	XXH64_reset(st, 0);
 	for (v6 = 0; v6 < 2; v6++) {
 		const struct snp_family *f = v6 ? &pool->v6 : &pool->v4;
@@ -64,7 +63,6 @@ uint32_t snp_pool_fingerprint(const struct snatpool *pool)
 	snp_put16(hdr + 2, pool->port_hi);
 	XXH64_update(st, hdr, 4);
 	h = XXH64_digest(st);
-	XXH64_freeState(st);
 	return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -497,6 +495,10 @@ SNP_API int snatpool_table_load_mem(struct snatpool_table *t, const void *buf,
 		goto unlock;
 	}
 	t->iseq = seq;
+	pthread_mutex_lock(&t->delta.lock);
+	if (t->delta.seq < seq)		/* a restarted active continues its stream */
+		t->delta.seq = seq;
+	pthread_mutex_unlock(&t->delta.lock);
 	t->imp_applied += count;
 	err = (int)count;
 unlock:

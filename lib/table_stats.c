@@ -98,10 +98,10 @@ SNP_API int snatpool_table_stats(struct snatpool_table *t,
 		uint64_t *dst = (uint64_t *)&c;
 		size_t k;
 
-		pthread_mutex_lock(&s->lock);
+		snp_shard_lock(s);
 		for (k = 0; k < sizeof(c) / sizeof(uint64_t); k++)
 			dst[k] += src[k];
-		pthread_mutex_unlock(&s->lock);
+		snp_shard_unlock(s);
 	}
 	used = atomic_load(&t->slot_used);
 	for (i = 0; i < SNP_NPROTO; i++) {

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * bench_table.c - persistent-NAT table throughput and memory, beside DPDK's
+ * rte_hash doing the plain insert/lookup part on the same keys in the same
+ * run.  Not a test: it never fails on speed.  Prints key=value lines.
+ *
+ * The table is measured at N live leases (default 1M): new-flow claims
+ * (address choice, port allocation, mapping insert, amortized expiry),
+ * lease lookups (hash, lock, deadline check, mapping copy) and releases
+ * (the mapping becomes an idle lease in the expiry FIFO), single-threaded
+ * and with 2 threads (each on its half of the keys).  Memory per lease is
+ * the growth of resident memory while the first table was created and
+ * filled (its arena, mappings and port spaces), divided by N.  rte_hash gets the same 20-octet keys.
+ *
+ * usage: bench_table [N]   (EAL runs with --no-huge --no-pci, no shared config)
+ */
+#include <stdbool.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+
+#include "snatpool.h"
+
+struct key {		/* the mapping key, as rte_hash sees it */
+	uint8_t  src[16];
+	uint16_t sport;
+	uint8_t  proto, fam;
+};
+
+static size_t nkeys = 1000000;
+static struct snatpool_flow *flows;	/* insertion order */
+static uint32_t *order;			/* a shuffled order for lookups */
+static struct key *keys;
+static struct snatpool *pool;
+static struct rte_hash *rh;
+static volatile uint64_t sink;
+static bool warming;		/* lookups of a still empty table: misses expected */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Resident memory: the table's arena is mmap()ed, so count pages, not malloc(). */
+static size_t heap_used(void)
+{
+	unsigned long size = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void make_keys(void)
+{
+	uint64_t s = 42;
+	size_t i;
+
+	flows = calloc(nkeys, sizeof(*flows));
+	keys = calloc(nkeys, sizeof(*keys));
+	order = malloc(nkeys * sizeof(*order));
+	if (!flows || !keys || !order)
+		abort();
+	for (i = 0; i < nkeys; i++) {
+		/* 8 flows per subscriber in 100.64.0.0/10, CGN style */
+		uint32_t sub = (uint32_t)(i / 8), a = (100u << 24 | 64u << 16) + sub;
+		struct snatpool_flow *f = &flows[i];
+
+		f->family = AF_INET;
+		f->proto = IPPROTO_UDP;
+		f->src[0] = (uint8_t)(a >> 24);
+		f->src[1] = (uint8_t)(a >> 16);
+		f->src[2] = (uint8_t)(a >> 8);
+		f->src[3] = (uint8_t)a;
+		/* the subscriber's 8 ports are in 8 disjoint ranges: all distinct */
+		f->sport = (uint16_t)(20000 + (i % 8) * 4000 + splitmix(&s) % 4000);
+		f->dst[0] = 192;
+		f->dst[3] = 1;
+		f->dport = 443;
+		memcpy(keys[i].src, f->src, 4);
+		keys[i].sport = f->sport;
+		keys[i].proto = f->proto;
+		keys[i].fam = 4;
+		order[i] = (uint32_t)i;
+	}
+	for (i = nkeys - 1; i > 0; i--) {
+		size_t j = splitmix(&s) % (i + 1);
+		uint32_t t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+}
+
+static struct snatpool_table *new_table(void)
+{
+	SNATPOOL_OPTS(snatpool_table_opts, o, .max_mappings = 1u << 20,
+		      .permit = SNATPOOL_PERMIT_ANY_REMOTE_HOST, .seed = 7);
+	struct snatpool_table *t = NULL;
+
+	if (snatpool_table_new(pool, &o, &t))
+		abort();
+	return t;
+}
+
+enum op { OP_CLAIM, OP_LOOKUP, OP_RELEASE, OP_RTE_LOOKUP };
+
+struct job {
+	struct snatpool_table *t;
+	enum op op;
+	size_t lo, hi;
+	bool shuffled;
+	uint64_t fails;
+};
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+	struct snatpool_mapping m;
+	uint64_t acc = 0;
+	size_t i;
+
+	for (i = j->lo; i < j->hi; i++) {
+		size_t k = j->shuffled ? order[i] : i;
+		int err = 0;
+
+		switch (j->op) {
+		case OP_CLAIM:
+			err = snatpool_table_claim(j->t, &flows[k], 1000, &m);
+			acc += m.xport;
+			break;
+		case OP_LOOKUP:
+			err = snatpool_table_lookup(j->t, &flows[k], 1000, &m);
+			acc += m.xport;
+			break;
+		case OP_RELEASE:
+			err = snatpool_table_release(j->t, &flows[k], 1000);
+			break;
+		case OP_RTE_LOOKUP:
+			err = rte_hash_lookup(rh, &keys[k]) < 0;
+			acc += (uint64_t)err;
+			break;
+		}
+		j->fails += err != 0;
+	}
+	sink += acc;
+	return NULL;
+}
+
+/* Run @op over all keys with @threads threads; return ops/s. */
+static double run(struct snatpool_table *t, enum op op, int threads, bool shuffled)
+{
+	pthread_t th[2];
+	struct job j[2];
+	double t0, t1;
+	int i;
+
+	for (i = 0; i < threads; i++) {
+		j[i] = (struct job){ .t = t, .op = op, .shuffled = shuffled,
+				     .lo = nkeys * (size_t)i / (size_t)threads,
+				     .hi = nkeys * (size_t)(i + 1) / (size_t)threads };
+	}
+	t0 = now_s();
+	if (threads == 1) {
+		worker(&j[0]);
+	} else {
+		for (i = 0; i < threads; i++)
+			pthread_create(&th[i], NULL, worker, &j[i]);
+		for (i = 0; i < threads; i++)
+			pthread_join(th[i], NULL);
+	}
+	t1 = now_s();
+	for (i = 0; i < threads && !warming; i++)
+		if (j[i].fails)
+			fprintf(stderr, "bench_table: %lu failed operations\n",
+				(unsigned long)j[i].fails);
+	return (double)nkeys / (t1 - t0);
+}
+
+static double best(struct snatpool_table *t, enum op op, int threads)
+{
+	double b = 0, r;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		r = run(t, op, threads, true);
+		if (r > b)
+			b = r;
+	}
+	return b;
+}
+
+/* One full cycle on a fresh table: claims, lookups, releases, lookups of leases. */
+static void table_cycle(int threads, size_t *bytes)
+{
+	size_t before = heap_used();
+	struct snatpool_table *t = new_table();
+	double claims, lookups, releases, lease_lookups;
+
+	warming = true;
+	run(t, OP_LOOKUP, threads, true);		/* warm up: every lookup misses */
+	warming = false;
+	claims = run(t, OP_CLAIM, threads, false);
+	if (bytes)
+		*bytes = heap_used() - before;
+	lookups = best(t, OP_LOOKUP, threads);
+	releases = run(t, OP_RELEASE, threads, true);
+	lease_lookups = best(t, OP_LOOKUP, threads);
+	printf("table_claims_per_s_%dt=%.0f\n", threads, claims);
+	printf("table_lookups_per_s_%dt=%.0f\n", threads, lookups);
+	printf("table_releases_per_s_%dt=%.0f\n", threads, releases);
+	printf("table_lease_lookups_per_s_%dt=%.0f\n", threads, lease_lookups);
+	snatpool_table_free(t);
+}
+
+int main(int argc, char **argv)
+{
+	char prefix[64];
+	char *eal[] = { argv[0], "--no-huge", "--no-pci", "-m", "512", "--no-shconf",
+			"--file-prefix", prefix, "-l", "0", "--log-level", "error",
+			"--no-telemetry", NULL };
+	struct rte_hash_parameters hp = {
+		.name = "bench_table", .key_len = sizeof(struct key),
+		.hash_func = rte_hash_crc, .hash_func_init_val = 7, .socket_id = 0,
+	};
+	struct snatpool_diag d;
+	SNATPOOL_OPTS(snatpool_pool_opts, po, .port_lo = 1024, .port_hi = 65535);
+	double ins, rl1 = 0, rl2 = 0, tl1 = 0, tl2 = 0;
+	size_t bytes = 0, i;
+	int ret;
+
+	if (argc > 1)
+		nkeys = strtoul(argv[1], NULL, 0);
+	if (nkeys < 16 || nkeys > (1u << 20))
+		nkeys = 1000000;
+	snprintf(prefix, sizeof(prefix), "snpbench%d", (int)getpid());
+	if (snatpool_pool_from_spec("198.51.100.1-198.51.100.24", &po, &pool, &d)) {
+		fprintf(stderr, "pool: %s\n", d.token);
+		return 1;
+	}
+	make_keys();
+	printf("keys=%zu\n", nkeys);
+	printf("pool_addresses=24\nports_per_address=64512\n");
+
+	/* ---- the table ---- */
+	table_cycle(1, &bytes);
+	printf("bytes_per_lease=%.1f\n", (double)bytes / (double)nkeys);
+	table_cycle(2, NULL);
+	{
+		struct snatpool_table *t = new_table();
+
+		run(t, OP_CLAIM, 1, false);
+		tl1 = best(t, OP_LOOKUP, 1);
+		tl2 = best(t, OP_LOOKUP, 2);
+		snatpool_table_free(t);
+	}
+
+	/* ---- rte_hash, same keys ---- */
+	ret = rte_eal_init((int)(sizeof(eal) / sizeof(eal[0]) - 1), eal);
+	if (ret < 0) {
+		fprintf(stderr, "bench_table: rte_eal_init: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	hp.entries = (uint32_t)(nkeys + nkeys / 4);
+	rh = rte_hash_create(&hp);
+	if (!rh) {
+		fprintf(stderr, "bench_table: rte_hash_create: %s\n", rte_strerror(rte_errno));
+		rte_eal_cleanup();
+		return 1;
+	}
+	{
+		double t0 = now_s();
+
+		for (i = 0; i < nkeys; i++)
+			if (rte_hash_add_key(rh, &keys[i]) < 0) {
+				fprintf(stderr, "bench_table: rte_hash_add_key failed at %zu\n", i);
+				break;
+			}
+		ins = (double)nkeys / (now_s() - t0);
+	}
+	rl1 = best(NULL, OP_RTE_LOOKUP, 1);
+	rl2 = best(NULL, OP_RTE_LOOKUP, 2);
+	printf("rte_hash_inserts_per_s_1t=%.0f\n", ins);
+	printf("rte_hash_lookups_per_s_1t=%.0f\n", rl1);
+	printf("rte_hash_lookups_per_s_2t=%.0f\n", rl2);
+	printf("table_lookups_per_s_1t_same_phase=%.0f\n", tl1);
+	printf("table_lookups_per_s_2t_same_phase=%.0f\n", tl2);
+	printf("lookup_ratio_vs_rte_hash=%.2f\n", tl1 / rl1);
+	printf("lookup_ratio_vs_rte_hash_2t=%.2f\n", tl2 / rl2);
+	rte_hash_free(rh);
+	rte_eal_cleanup();
+	snatpool_pool_free(pool);
+	free(flows);
+	free(keys);
+	free(order);
+	return 0;
+}
