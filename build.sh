@@ -99,6 +99,12 @@ suite() {
 	fi
 }
 
+# The table stress test (threads vs. a single-threaded replay) under TSan.
+tsan_stress() {
+	make -C _build-tsan -j"$jobs" -s lib/libsnatpool.la tests/table_stress &&
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 _build-tsan/tests/table_stress 4 200 500
+}
+
 distcheck() {
 	make -C _build -s distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror" \
 		> _build/distcheck.out 2>&1 || { tail -60 _build/distcheck.out; return 1; }
@@ -111,9 +117,10 @@ check() {
 		--enable-bpf-harness=no --enable-dpdk-harness=no
 	make -C _build-san -j"$jobs" -s
 	suite _build-san "make check (ASan+UBSan)"
-	if grep -q '^tsan-stress:' _build/Makefile 2>/dev/null; then
-		stage "TSan stress" make -C _build -s tsan-stress
-	fi
+	configure_in _build-tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
+		LDFLAGS=-fsanitize=thread --disable-bindings \
+		--enable-bpf-harness=no --enable-dpdk-harness=no
+	stage "TSan stress" tsan_stress
 	configure_in _build-fuzz CC=clang --enable-fuzzing --disable-bindings \
 		--enable-bpf-harness=no --enable-dpdk-harness=no
 	stage "fuzzing (bounded)" make -C _build-fuzz -j"$jobs" -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
