@@ -121,7 +121,7 @@ check() {
 		LDFLAGS=-fsanitize=thread --disable-bindings \
 		--enable-bpf-harness=no --enable-dpdk-harness=no
 	stage "TSan stress" tsan_stress
-	configure_in _build-fuzz CC=clang --enable-fuzzing --disable-bindings \
+	configure_in _build-fuzz CC=clang --enable-fuzzing --enable-sanitizers --disable-bindings \
 		--enable-bpf-harness=no --enable-dpdk-harness=no
 	stage "fuzzing (bounded)" make -C _build-fuzz -j"$jobs" -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 	if grep -q '^check-harness:' _build/Makefile; then
