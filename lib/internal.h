@@ -67,6 +67,9 @@ bool snp_is_prime(uint32_t m);
 /* algo.c */
 bool snp_algo_known(uint32_t id);
 
+/* vecgen.c: write all @n octets to @fd (EINTR retried); 0 or -errno. */
+int snp_write_all(int fd, const void *buf, size_t n);
+
 /* select.c: SHA-256 with OpenSSL's EVP, digest fetched once. */
 int snp_evp_sha256(const uint8_t *msg, size_t len, uint8_t digest[32]);
 

@@ -161,22 +161,6 @@ SNP_API long snatpool_table_snapshot(struct snatpool_table *t, uint32_t now,
 	return (long)(off + 8);
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 SNP_API int snatpool_table_save(struct snatpool_table *t, const char *path,
 				uint32_t now)
 {
@@ -221,7 +205,7 @@ SNP_API int snatpool_table_save(struct snatpool_table *t, const char *path,
 		tmp = NULL;
 		goto out;
 	}
-	err = write_all(fd, buf, (size_t)len);
+	err = snp_write_all(fd, buf, (size_t)len);
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)

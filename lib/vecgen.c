@@ -66,8 +66,10 @@ static uint64_t snp_splitmix(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static int snp_write_all(int fd, const char *p, size_t n)
+int snp_write_all(int fd, const void *buf, size_t n)
 {
+	const char *p = buf;
+
 	while (n) {
 		ssize_t w = write(fd, p, n);
 
