@@ -37,13 +37,24 @@ tests_check_vectors_LDADD = $(CHECK_LDADD)
 
 SCRIPT_TESTS = tests/abi.sh tests/core_freestanding.sh
 TESTS += $(SCRIPT_TESTS)
-EXTRA_DIST += $(SCRIPT_TESTS) tests/core_all.c tests/vectors
+# Files, not directories: a directory would also ship what the build dir
+# holds under the same name (test logs).
+VECTOR_FILES = tests/vectors/README.md \
+	tests/vectors/xpf-legacy-v0.jsonl tests/vectors/xpf-userspace-v1.jsonl \
+	tests/vectors/linux-nf-persistent.jsonl \
+	tests/vectors/linux-nf-persistent-kernel.jsonl \
+	tests/vectors/snatpool-xxh3-v1.jsonl tests/vectors/snatpool-maglev-v1.jsonl \
+	tests/vectors/gen/common.py tests/vectors/gen/check_gen.py \
+	tests/vectors/gen/xpf_legacy_v0.py tests/vectors/gen/xpf_userspace_v1.py \
+	tests/vectors/gen/linux_nf_persistent.py tests/vectors/gen/snatpool_xxh3_v1.py \
+	tests/vectors/gen/snatpool_maglev_v1.py
+EXTRA_DIST += $(SCRIPT_TESTS) tests/core_all.c $(VECTOR_FILES)
 
 # Independent implementations: the generators' self-check, and the kernel.
 TESTS += tests/vectors/gen/check_gen.py tests/kernel/nf_persistent.sh
 TEST_EXTENSIONS += .py
 PY_LOG_COMPILER = $(PYTHON3)
-EXTRA_DIST += tests/kernel
+EXTRA_DIST += tests/kernel/nf_persistent.sh tests/kernel/nf_conntrack.py
 
 # The CLI.
 CLI_TESTS = tests/cli/select.sh tests/cli/usage.sh tests/cli/verify.sh \
