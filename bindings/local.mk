@@ -73,6 +73,11 @@ install-exec-hook: bindings-install-exec-hook
 bindings-install-exec-hook:
 	rm -f $(DESTDIR)$(snatpool_pyexecdir)/_capi.la
 .PHONY: bindings-install-exec-hook
+# With its .la gone, libtool's uninstall no longer knows the module.
+uninstall-local: bindings-uninstall-local
+bindings-uninstall-local:
+	rm -f $(DESTDIR)$(snatpool_pyexecdir)/_capi.so
+.PHONY: bindings-uninstall-local
 
 # ---- Go --------------------------------------------------------------------
 # `go` runs in the source tree (module bindings/go), offline, with its cache
