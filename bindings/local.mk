@@ -139,7 +139,8 @@ clean-local: bindings-clean-local
 bindings-clean-local:
 	-chmod -R u+w bindings/go/gopath 2>/dev/null; \
 	rm -rf bindings/go/cache bindings/go/gopath bindings/python/snatpool/__pycache__ \
-		tests/conformance/work
+		tests/conformance/work; \
+	if test "$(srcdir)" != .; then rm -f $(PY_PKG_SRC); fi
 .PHONY: bindings-clean-local
 
 # ---- benchmarks --------------------------------------------------------------
