@@ -16,7 +16,14 @@ languages must report alike) and sources meet pools without their family.
 
 import argparse
 import ipaddress
+import os
 import random
+import sys
+
+# One primality test for the test code: the Maglev model's.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "vectors", "gen"))
+from snatpool_maglev_v1 import is_prime  # noqa: E402
 
 ALGOS = ["xpf-legacy-v0", "xpf-userspace-v1", "linux-nf-persistent",
          "snatpool-xxh3-v1", "snatpool-maglev-v1"]
@@ -25,19 +32,6 @@ ALGOS = ["xpf-legacy-v0", "xpf-userspace-v1", "linux-nf-persistent",
 SIZE_CLASSES = [(1, 1), (2, 2), (3, 3), (4, 7), (8, 64), (65, 256),
                 (257, 1024), (1025, 4096), (4097, 16384), (16385, 65535),
                 (65536, 65536)]
-
-
-def is_prime(n):
-    if n < 2:
-        return False
-    if n % 2 == 0:
-        return n == 2
-    f = 3
-    while f * f <= n:
-        if n % f == 0:
-            return False
-        f += 2
-    return True
 
 
 def next_prime(n):
