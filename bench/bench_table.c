@@ -10,7 +10,14 @@
  * (the mapping becomes an idle lease in the expiry FIFO), single-threaded
  * and with 2 threads (each on its half of the keys).  Memory per lease is
  * the growth of resident memory while the first table was created and
- * filled (its arena, mappings and port spaces), divided by N.  rte_hash gets the same 20-octet keys.
+ * filled (its arena, mappings and port spaces), divided by N.
+ *
+ * Both sides start from the same input, the flows array (what a dataplane
+ * has parsed from its packets): rte_hash gets the same keys, as 20-octet
+ * structs built from each flow.  Single lookups are measured against
+ * rte_hash_lookup(), burst lookups (snatpool_table_lookup_burst(), bursts
+ * of 32 flows gathered in the shuffled order) against
+ * rte_hash_lookup_bulk() on the same bursts.
  *
  * usage: bench_table [N]   (EAL runs with --no-huge --no-pci, no shared config)
  */
@@ -39,7 +46,6 @@ struct key {		/* the mapping key, as rte_hash sees it */
 static size_t nkeys = 1000000;
 static struct snatpool_flow *flows;	/* insertion order */
 static uint32_t *order;			/* a shuffled order for lookups */
-static struct key *keys;
 static struct snatpool *pool;
 static struct rte_hash *rh;
 static volatile uint64_t sink;
@@ -82,9 +88,8 @@ static void make_keys(void)
 	size_t i;
 
 	flows = calloc(nkeys, sizeof(*flows));
-	keys = calloc(nkeys, sizeof(*keys));
 	order = malloc(nkeys * sizeof(*order));
-	if (!flows || !keys || !order)
+	if (!flows || !order)
 		abort();
 	for (i = 0; i < nkeys; i++) {
 		/* 8 flows per subscriber in 100.64.0.0/10, CGN style */
@@ -102,10 +107,6 @@ static void make_keys(void)
 		f->dst[0] = 192;
 		f->dst[3] = 1;
 		f->dport = 443;
-		memcpy(keys[i].src, f->src, 4);
-		keys[i].sport = f->sport;
-		keys[i].proto = f->proto;
-		keys[i].fam = 4;
 		order[i] = (uint32_t)i;
 	}
 	for (i = nkeys - 1; i > 0; i--) {
@@ -115,6 +116,16 @@ static void make_keys(void)
 		order[i] = order[j];
 		order[j] = t;
 	}
+}
+
+/* The rte_hash key of a flow. */
+static inline void key_of(const struct snatpool_flow *f, struct key *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, f->src, f->family == AF_INET6 ? 16 : 4);
+	k->sport = f->sport;
+	k->proto = f->proto;
+	k->fam = f->family == AF_INET6 ? 6 : 4;
 }
 
 static struct snatpool_table *new_table(void)
@@ -128,7 +139,9 @@ static struct snatpool_table *new_table(void)
 	return t;
 }
 
-enum op { OP_CLAIM, OP_LOOKUP, OP_RELEASE, OP_RTE_LOOKUP };
+enum op { OP_CLAIM, OP_LOOKUP, OP_RELEASE, OP_RTE_LOOKUP, OP_BURST, OP_RTE_BULK };
+
+#define BURST 32
 
 struct job {
 	struct snatpool_table *t;
@@ -145,6 +158,41 @@ static void *worker(void *arg)
 	uint64_t acc = 0;
 	size_t i;
 
+	if (j->op == OP_BURST || j->op == OP_RTE_BULK) {
+		struct snatpool_mapping bm[BURST];
+		struct snatpool_flow bf[BURST];
+		struct key bk[BURST];
+		const void *bkp[BURST];
+		int32_t pos[BURST];
+		int ret[BURST];
+
+		for (i = j->lo; i < j->hi; i += BURST) {
+			size_t n = j->hi - i < BURST ? j->hi - i : BURST, b;
+			int found;
+
+			if (j->op == OP_BURST) {
+				for (b = 0; b < n; b++)
+					bf[b] = flows[order[i + b]];
+				found = snatpool_table_lookup_burst(j->t, bf, n, 1000, bm, ret);
+				for (b = 0; b < n; b++)
+					acc += bm[b].xport;
+			} else {
+				for (b = 0; b < n; b++) {
+					key_of(&flows[order[i + b]], &bk[b]);
+					bkp[b] = &bk[b];
+				}
+				found = 0;
+				if (rte_hash_lookup_bulk(rh, bkp, (uint32_t)n, pos) == 0)
+					for (b = 0; b < n; b++) {
+						found += pos[b] >= 0;
+						acc += (uint64_t)pos[b];
+					}
+			}
+			j->fails += n - (size_t)(found < 0 ? 0 : found);
+		}
+		sink += acc;
+		return NULL;
+	}
 	for (i = j->lo; i < j->hi; i++) {
 		size_t k = j->shuffled ? order[i] : i;
 		int err = 0;
@@ -161,9 +209,15 @@ static void *worker(void *arg)
 		case OP_RELEASE:
 			err = snatpool_table_release(j->t, &flows[k], 1000);
 			break;
-		case OP_RTE_LOOKUP:
-			err = rte_hash_lookup(rh, &keys[k]) < 0;
+		case OP_RTE_LOOKUP: {
+			struct key key;
+
+			key_of(&flows[k], &key);
+			err = rte_hash_lookup(rh, &key) < 0;
 			acc += (uint64_t)err;
+			break;
+		}
+		default:
 			break;
 		}
 		j->fails += err != 0;
@@ -250,7 +304,7 @@ int main(int argc, char **argv)
 	};
 	struct snatpool_diag d;
 	SNATPOOL_OPTS(snatpool_pool_opts, po, .port_lo = 1024, .port_hi = 65535);
-	double ins, rl1 = 0, rl2 = 0, tl1 = 0, tl2 = 0;
+	double ins, rl1 = 0, rl2 = 0, tl1 = 0, tl2 = 0, rb1 = 0, rb2 = 0, tb1 = 0, tb2 = 0;
 	size_t bytes = 0, i;
 	int ret;
 
@@ -277,6 +331,8 @@ int main(int argc, char **argv)
 		run(t, OP_CLAIM, 1, false);
 		tl1 = best(t, OP_LOOKUP, 1);
 		tl2 = best(t, OP_LOOKUP, 2);
+		tb1 = best(t, OP_BURST, 1);
+		tb2 = best(t, OP_BURST, 2);
 		snatpool_table_free(t);
 	}
 
@@ -296,15 +352,21 @@ int main(int argc, char **argv)
 	{
 		double t0 = now_s();
 
-		for (i = 0; i < nkeys; i++)
-			if (rte_hash_add_key(rh, &keys[i]) < 0) {
+		for (i = 0; i < nkeys; i++) {
+			struct key key;
+
+			key_of(&flows[i], &key);
+			if (rte_hash_add_key(rh, &key) < 0) {
 				fprintf(stderr, "bench_table: rte_hash_add_key failed at %zu\n", i);
 				break;
 			}
+		}
 		ins = (double)nkeys / (now_s() - t0);
 	}
 	rl1 = best(NULL, OP_RTE_LOOKUP, 1);
 	rl2 = best(NULL, OP_RTE_LOOKUP, 2);
+	rb1 = best(NULL, OP_RTE_BULK, 1);
+	rb2 = best(NULL, OP_RTE_BULK, 2);
 	printf("rte_hash_inserts_per_s_1t=%.0f\n", ins);
 	printf("rte_hash_lookups_per_s_1t=%.0f\n", rl1);
 	printf("rte_hash_lookups_per_s_2t=%.0f\n", rl2);
@@ -312,11 +374,16 @@ int main(int argc, char **argv)
 	printf("table_lookups_per_s_2t_same_phase=%.0f\n", tl2);
 	printf("lookup_ratio_vs_rte_hash=%.2f\n", tl1 / rl1);
 	printf("lookup_ratio_vs_rte_hash_2t=%.2f\n", tl2 / rl2);
+	printf("rte_hash_bulk_lookups_per_s_1t=%.0f\n", rb1);
+	printf("rte_hash_bulk_lookups_per_s_2t=%.0f\n", rb2);
+	printf("table_burst_lookups_per_s_1t=%.0f\n", tb1);
+	printf("table_burst_lookups_per_s_2t=%.0f\n", tb2);
+	printf("burst_lookup_ratio_vs_rte_hash_bulk=%.2f\n", tb1 / rb1);
+	printf("burst_lookup_ratio_vs_rte_hash_bulk_2t=%.2f\n", tb2 / rb2);
 	rte_hash_free(rh);
 	rte_eal_cleanup();
 	snatpool_pool_free(pool);
 	free(flows);
-	free(keys);
 	free(order);
 	return 0;
 }

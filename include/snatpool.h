@@ -486,6 +486,23 @@ SNATPOOL_API int snatpool_table_lookup(struct snatpool_table *t,
 				       uint32_t now, struct snatpool_mapping *out);
 
 /**
+ * snatpool_table_lookup_burst() - snatpool_table_lookup() of @count flows
+ * @flows: the flows
+ * @out:   @count mappings: @out[i] is filled where @ret[i] is 0
+ * @ret:   @count results: @ret[i] is what snatpool_table_lookup() would
+ *         return for @flows[i]
+ * For a dataplane's packet burst.  The results are those of @count single
+ * lookups, but the cache misses of up to 16 flows overlap: all their hashes
+ * come first, then their hash heads and entries are prefetched.
+ * Return: how many were found (@ret[i] == 0); -EINVAL (NULL @t, NULL arrays
+ * with @count > 0, @count > INT_MAX).
+ */
+SNATPOOL_API int snatpool_table_lookup_burst(struct snatpool_table *t,
+					     const struct snatpool_flow *flows,
+					     size_t count, uint32_t now,
+					     struct snatpool_mapping *out, int *ret);
+
+/**
  * snatpool_table_lookup_xlat() - the mapping owning a translated tuple
  * (for inbound packets: @xaddr, @xport are their destination)
  * Return: 0 and *@out; -ENOENT; -EPROTONOSUPPORT; -EINVAL.

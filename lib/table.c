@@ -3,7 +3,7 @@
  * table.c - mapping tables: claim, release, rollback, persistent leases,
  * expiry, permit queries.
  *
- * Each shard is a chained hash of 44-octet entries kept in chunks of 1024
+ * Each shard is a chained hash of 32-octet entries kept in chunks of 1024
  * (an entry's index never changes, so port spaces can name their owner by
  * shard and index).  A persistent mapping whose last flow ends joins the
  * shard's idle FIFO; since every lease gets the same lifetime and time
@@ -11,6 +11,7 @@
  * amortized O(1), each lease is queued and popped once per idle period.
  * Every claim first expires up to expire_budget due leases of its shard.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -76,12 +77,11 @@ uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
 		  const uint8_t *src, uint16_t sport)
 {
 	uint32_t i = s->heads[kh & s->mask];
-	uint16_t tag = (uint16_t)(kh >> 48);
 
 	while (i != SNP_NIL) {
 		const struct snp_ent *e = snp_ent_at(s, i);
 
-		if (e->tag == tag && key_eq(e, family, proto, src, sport))
+		if (key_eq(e, family, proto, src, sport))
 			return i;
 		i = e->hnext;
 	}
@@ -100,7 +100,7 @@ static inline uint32_t owner_id(const struct snatpool_table *t,
 
 static struct snp_ent *arena_chunk(struct snatpool_table *t)
 {
-	const size_t sz = SNP_CHUNK * sizeof(struct snp_ent);
+	const size_t sz = SNP_CHUNK_BYTES;
 	size_t off;
 
 	if (!t->arena)
@@ -121,7 +121,7 @@ static bool in_arena(const struct snatpool_table *t, const void *p)
 static int arena_map(struct snatpool_table *t, size_t heads)
 {
 	size_t chunks = ((size_t)t->max_mappings + SNP_CHUNK - 1) / SNP_CHUNK + t->nshards;
-	size_t want = (heads + 63) / 64 * 64 + chunks * SNP_CHUNK * sizeof(struct snp_ent);
+	size_t want = (heads + 63) / 64 * 64 + chunks * SNP_CHUNK_BYTES;
 	size_t sz = (want + SNP_HUGE - 1) / SNP_HUGE * SNP_HUGE;
 	uint8_t *p = mmap(NULL, sz + SNP_HUGE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -160,14 +160,15 @@ static uint32_t slot_alloc(struct snatpool_table *t, struct snp_shard *s)
 			return SNP_NIL;
 		c = arena_chunk(t);
 		if (!c)
-			c = malloc(SNP_CHUNK * sizeof(*c));
+			c = aligned_alloc(64, SNP_CHUNK_BYTES);
 		if (!c)
 			return SNP_NIL;
 		if (t->permit >= SNATPOOL_PERMIT_TARGET_HOST) {
 			struct snp_permit **pc = calloc(SNP_CHUNK, sizeof(*pc));
 
 			if (!pc) {
-				free(c);
+				if (!in_arena(t, c))
+					free(c);
 				return SNP_NIL;
 			}
 			s->pchunks[s->nchunks] = pc;
@@ -205,13 +206,13 @@ static void hash_unlink(struct snp_shard *s, uint32_t idx, uint64_t kh)
 
 void snp_idle_enqueue(struct snp_shard *s, uint32_t idx)
 {
-	struct snp_ent *e = snp_ent_at(s, idx);
+	struct snp_link *l = snp_link_at(s, idx);
 
-	e->flags |= SNP_E_IDLE;
-	e->qnext = SNP_NIL;
-	e->qprev = s->qtail;
+	snp_ent_at(s, idx)->flags |= SNP_E_IDLE;
+	l->qnext = SNP_NIL;
+	l->qprev = s->qtail;
 	if (s->qtail != SNP_NIL)
-		snp_ent_at(s, s->qtail)->qnext = idx;
+		snp_link_at(s, s->qtail)->qnext = idx;
 	else
 		s->qhead = idx;
 	s->qtail = idx;
@@ -221,39 +222,40 @@ void snp_idle_enqueue(struct snp_shard *s, uint32_t idx)
 void snp_idle_insert(struct snp_shard *s, uint32_t idx)
 {
 	struct snp_ent *e = snp_ent_at(s, idx);
+	struct snp_link *l = snp_link_at(s, idx);
 	uint32_t after = s->qtail;
 
 	while (after != SNP_NIL &&
 	       (int32_t)(snp_ent_at(s, after)->deadline - e->deadline) > 0)
-		after = snp_ent_at(s, after)->qprev;
+		after = snp_link_at(s, after)->qprev;
 	if (after == s->qtail) {
 		snp_idle_enqueue(s, idx);
 		return;
 	}
 	e->flags |= SNP_E_IDLE;
-	e->qprev = after;
-	e->qnext = after == SNP_NIL ? s->qhead : snp_ent_at(s, after)->qnext;
-	snp_ent_at(s, e->qnext)->qprev = idx;
+	l->qprev = after;
+	l->qnext = after == SNP_NIL ? s->qhead : snp_link_at(s, after)->qnext;
+	snp_link_at(s, l->qnext)->qprev = idx;
 	if (after == SNP_NIL)
 		s->qhead = idx;
 	else
-		snp_ent_at(s, after)->qnext = idx;
+		snp_link_at(s, after)->qnext = idx;
 	s->c.leases++;
 }
 
 void snp_idle_dequeue(struct snp_shard *s, uint32_t idx)
 {
-	struct snp_ent *e = snp_ent_at(s, idx);
+	struct snp_link *l = snp_link_at(s, idx);
 
-	if (e->qprev != SNP_NIL)
-		snp_ent_at(s, e->qprev)->qnext = e->qnext;
+	if (l->qprev != SNP_NIL)
+		snp_link_at(s, l->qprev)->qnext = l->qnext;
 	else
-		s->qhead = e->qnext;
-	if (e->qnext != SNP_NIL)
-		snp_ent_at(s, e->qnext)->qprev = e->qprev;
+		s->qhead = l->qnext;
+	if (l->qnext != SNP_NIL)
+		snp_link_at(s, l->qnext)->qprev = l->qprev;
 	else
-		s->qtail = e->qprev;
-	e->flags &= ~SNP_E_IDLE;
+		s->qtail = l->qprev;
+	snp_ent_at(s, idx)->flags &= ~SNP_E_IDLE;
 	s->c.leases--;
 }
 
@@ -377,7 +379,7 @@ void snp_fill_mapping(const struct snatpool_table *t, const struct snp_ent *e,
 		memcpy(m->xaddr, f->addrs + (size_t)e->xidx * f->alen, f->alen);
 	}
 	m->xport = e->xport;
-	m->flows = e->nflows;
+	m->flows = snp_ent_flows(e);
 	m->expires = (e->flags & SNP_E_IDLE) ? e->deadline : 0;
 	if (e->flags & SNP_E_PRESERVED)
 		m->flags |= SNATPOOL_MAP_F_PRESERVED;
@@ -406,10 +408,10 @@ void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	uint64_t kh = snp_key_hash(snp_src_hash(t, family, e->src), family,
 				   e->proto, e->sport);
 
+	s->c.live_flows -= snp_ent_flows(e);
 	if (e->flags & SNP_E_IDLE)
 		snp_idle_dequeue(s, idx);
 	hash_unlink(s, idx, kh);
-	s->c.live_flows -= e->nflows;
 	count_mapping(s, e, -1);
 	if (t->quota)
 		sub_dec(s, e->src, family == AF_INET6);
@@ -556,7 +558,6 @@ static void hash_link(struct snp_shard *s, uint32_t idx, uint64_t kh)
 {
 	struct snp_ent *e = snp_ent_at(s, idx);
 
-	e->tag = (uint16_t)(kh >> 48);
 	e->hnext = s->heads[kh & s->mask];
 	s->heads[kh & s->mask] = idx;
 }
@@ -588,7 +589,6 @@ static void ent_init(struct snp_ent *e, int family, uint8_t proto,
 	e->sport = sport;
 	e->proto = proto;
 	e->flags = SNP_E_USED | (family == AF_INET6 ? SNP_E_V6 : 0);
-	e->qprev = e->qnext = SNP_NIL;
 }
 
 SNP_API int snatpool_table_claim(struct snatpool_table *t,
@@ -626,7 +626,7 @@ SNP_API int snatpool_table_claim(struct snatpool_table *t,
 		bool added = false;
 
 		e = snp_ent_at(s, idx);
-		if (e->nflows >= t->max_sessions) {
+		if (snp_ent_flows(e) >= t->max_sessions) {
 			s->c.session_limit++;
 			err = -SNATPOOL_ESESSIONS;
 			goto out;
@@ -637,8 +637,10 @@ SNP_API int snatpool_table_claim(struct snatpool_table *t,
 				goto out;
 			added = err > 0;
 		}
-		if (e->flags & SNP_E_IDLE)
+		if (e->flags & SNP_E_IDLE) {
 			snp_idle_dequeue(s, idx);
+			e->nflows = 0;		/* was the deadline */
+		}
 		e->nflows++;
 		s->c.live_flows++;
 		s->c.reuses++;
@@ -721,7 +723,7 @@ static int end_flow(struct snatpool_table *t, const struct snatpool_flow *f,
 	snp_shard_lock(s);
 	now = snp_clamp_now(&s->last_now, now);
 	idx = snp_find(s, kh, f->family, f->proto, f->src, f->sport);
-	if (idx == SNP_NIL || !snp_ent_at(s, idx)->nflows) {
+	if (idx == SNP_NIL || !snp_ent_flows(snp_ent_at(s, idx))) {
 		snp_shard_unlock(s);
 		return -ENOENT;
 	}
@@ -783,7 +785,6 @@ SNP_NO_TSAN static int find_unlocked(struct snp_shard *s, uint64_t kh, int famil
 {
 	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
 	uint32_t i, steps, hi, ncap = s->chunks_cap;
-	uint16_t tag = (uint16_t)(kh >> 48);
 	int found = 0;
 
 	if (seq & 1)
@@ -801,7 +802,7 @@ SNP_NO_TSAN static int find_unlocked(struct snp_shard *s, uint64_t kh, int famil
 			return -1;
 		e = &c[i & (SNP_CHUNK - 1)];
 		*copy = *e;	/* a few loads, inline: no memcpy() call */
-		if (copy->tag == tag && key_eq(copy, family, proto, src, sport)) {
+		if (key_eq(copy, family, proto, src, sport)) {
 			found = 1;
 			break;
 		}
@@ -813,22 +814,15 @@ SNP_NO_TSAN static int find_unlocked(struct snp_shard *s, uint64_t kh, int famil
 	return found;
 }
 
-SNP_API int snatpool_table_lookup(struct snatpool_table *t,
-				  const struct snatpool_flow *f, uint32_t now,
-				  struct snatpool_mapping *out)
+/* The lookup of a flow whose key hash is @kh, in shard @s. */
+static int lookup_hashed(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
+			 const struct snatpool_flow *f, uint32_t now,
+			 struct snatpool_mapping *out)
 {
-	struct snp_shard *s;
 	struct snp_ent copy;
-	uint64_t h, kh;
 	uint32_t idx;
-	int slot, err, tries, r;
+	int err = 0, tries, r;
 
-	err = check_flow(t, f, &slot);
-	if (err)
-		return err;
-	h = snp_src_hash(t, f->family, f->src);
-	kh = snp_key_hash(h, f->family, f->proto, f->sport);
-	s = snp_shard_of(t, h);
 	for (tries = 0; tries < 4; tries++) {
 		r = find_unlocked(s, kh, f->family, f->proto, f->src, f->sport, &copy);
 		if (r < 0)
@@ -848,6 +842,83 @@ SNP_API int snatpool_table_lookup(struct snatpool_table *t,
 	}
 	snp_shard_unlock(s);
 	return err;
+}
+
+SNP_API int snatpool_table_lookup(struct snatpool_table *t,
+				  const struct snatpool_flow *f, uint32_t now,
+				  struct snatpool_mapping *out)
+{
+	uint64_t h;
+	int slot, err;
+
+	err = check_flow(t, f, &slot);
+	if (err)
+		return err;
+	h = snp_src_hash(t, f->family, f->src);
+	return lookup_hashed(t, snp_shard_of(t, h),
+			     snp_key_hash(h, f->family, f->proto, f->sport), f, now, out);
+}
+
+/*
+ * Prefetch the first entry of a hash chain.  An unlocked peek, like
+ * find_unlocked(): a stale index only prefetches the wrong line.
+ */
+SNP_NO_TSAN static void prefetch_chain(const struct snp_shard *s, uint64_t kh)
+{
+	uint32_t i = *(const volatile uint32_t *)&s->heads[kh & s->mask];
+	const struct snp_ent *c;
+
+	if (i == SNP_NIL || (i >> SNP_CHUNK_BITS) >= s->chunks_cap)
+		return;
+	c = ((struct snp_ent *const volatile *)s->chunks)[i >> SNP_CHUNK_BITS];
+	if (c)
+		__builtin_prefetch(&c[i & (SNP_CHUNK - 1)]);
+}
+
+#define SNP_LOOKUP_BURST 16
+
+SNP_API int snatpool_table_lookup_burst(struct snatpool_table *t,
+					const struct snatpool_flow *flows,
+					size_t count, uint32_t now,
+					struct snatpool_mapping *out, int *ret)
+{
+	struct snp_shard *sh[SNP_LOOKUP_BURST];
+	uint64_t kh[SNP_LOOKUP_BURST];
+	size_t base, n, i;
+	int found = 0, slot;
+
+	if (!t || count > INT_MAX || (count && (!flows || !out || !ret)))
+		return -EINVAL;
+	for (base = 0; base < count; base += n) {
+		const struct snatpool_flow *f = flows + base;
+
+		n = count - base < SNP_LOOKUP_BURST ? count - base : SNP_LOOKUP_BURST;
+		/* the misses of a burst overlap: hash heads, then entries */
+		for (i = 0; i < n; i++) {
+			uint64_t h;
+
+			ret[base + i] = check_flow(t, &f[i], &slot);
+			if (ret[base + i]) {
+				sh[i] = NULL;
+				continue;
+			}
+			h = snp_src_hash(t, f[i].family, f[i].src);
+			kh[i] = snp_key_hash(h, f[i].family, f[i].proto, f[i].sport);
+			sh[i] = snp_shard_of(t, h);
+			__builtin_prefetch(&sh[i]->heads[kh[i] & sh[i]->mask]);
+		}
+		for (i = 0; i < n; i++)
+			if (sh[i])
+				prefetch_chain(sh[i], kh[i]);
+		for (i = 0; i < n; i++) {
+			if (!sh[i])
+				continue;
+			ret[base + i] = lookup_hashed(t, sh[i], kh[i], &f[i], now,
+						      &out[base + i]);
+			found += !ret[base + i];
+		}
+	}
+	return found;
 }
 
 /*

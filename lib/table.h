@@ -43,8 +43,11 @@
 #define SNP_E_PRESERVED	0x10
 
 /*
- * One mapping: 44 octets.  The key is (proto, family, src, sport); the
- * translated tuple is (proto, family, xidx, xport).
+ * One mapping: 32 octets, half a cache line, so a lookup that reaches it
+ * reads one line (entries are 32-aligned).  The key is (proto, family, src,
+ * sport); the translated tuple is (proto, family, xidx, xport).  A live
+ * mapping counts its flows; an idle lease (SNP_E_IDLE, no flow) keeps its
+ * expiry time in the same word: read flows with snp_ent_flows().
  */
 struct snp_ent {
 	uint8_t  src[16];
@@ -53,14 +56,22 @@ struct snp_ent {
 	uint8_t  flags;
 	uint16_t xidx;
 	uint16_t xport;
-	uint16_t nflows;
-	uint16_t tag;			/* high bits of the key hash */
-	uint32_t deadline;		/* idle: expiry time */
+	union {
+		uint32_t nflows;	/* live: flows using it */
+		uint32_t deadline;	/* idle: expiry time */
+	};
 	uint32_t hnext;			/* hash chain, or free list */
-	uint32_t qprev, qnext;		/* idle FIFO */
 };
 
-_Static_assert(sizeof(struct snp_ent) == 44, "a mapping is 44 octets");
+_Static_assert(sizeof(struct snp_ent) == 32, "a mapping is 32 octets");
+
+/* Idle FIFO links, kept apart from the entries: lookups never read them. */
+struct snp_link {
+	uint32_t qprev, qnext;
+};
+
+/* A chunk: SNP_CHUNK entries, then their SNP_CHUNK links. */
+#define SNP_CHUNK_BYTES	(SNP_CHUNK * (sizeof(struct snp_ent) + sizeof(struct snp_link)))
 
 struct snp_remote {
 	uint8_t  addr[16];
@@ -196,6 +207,15 @@ int snp_proto_slot(uint8_t proto);
 static inline struct snp_ent *snp_ent_at(struct snp_shard *s, uint32_t idx)
 {
 	return &s->chunks[idx >> SNP_CHUNK_BITS][idx & (SNP_CHUNK - 1)];
+}
+static inline struct snp_link *snp_link_at(struct snp_shard *s, uint32_t idx)
+{
+	return (struct snp_link *)(void *)(s->chunks[idx >> SNP_CHUNK_BITS] + SNP_CHUNK) +
+	       (idx & (SNP_CHUNK - 1));
+}
+static inline uint32_t snp_ent_flows(const struct snp_ent *e)
+{
+	return (e->flags & SNP_E_IDLE) ? 0 : e->nflows;
 }
 static inline struct snp_permit **snp_permit_at(struct snp_shard *s, uint32_t idx)
 {

@@ -73,7 +73,7 @@ void snp_delta_emit(struct snatpool_table *t, int type, const struct snp_ent *e,
 	snp_put16(r + 20, e->sport);
 	snp_put16(r + 22, e->xport);
 	snp_put32(r + 24, e->xidx);
-	snp_put16(r + 28, e->nflows);
+	snp_put16(r + 28, (uint16_t)snp_ent_flows(e));
 	r[30] = (uint8_t)(((e->flags & SNP_E_IDLE) ? D_F_IDLE : 0) |
 			  (remote ? D_F_REMOTE : 0) |
 			  ((e->flags & SNP_E_PRESERVED) ? D_F_PRESERVED : 0));
@@ -225,7 +225,7 @@ static int apply(struct snatpool_table *t, const struct drec *d, uint32_t now)
 		e = snp_ent_at(s, idx);
 	} else {
 		s->c.live_flows += d->nflows;
-		s->c.live_flows -= e->nflows;
+		s->c.live_flows -= snp_ent_flows(e);
 		e->nflows = d->nflows;
 		if (e->flags & SNP_E_IDLE)
 			snp_idle_dequeue(s, idx);

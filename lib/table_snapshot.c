@@ -91,7 +91,7 @@ static size_t ent_write(struct snatpool_table *t, struct snp_shard *s, uint32_t 
 	snp_put16(r + 4, e->sport);
 	snp_put16(r + 6, e->xport);
 	snp_put32(r + 8, e->xidx);
-	snp_put16(r + 12, e->nflows);
+	snp_put16(r + 12, (uint16_t)snp_ent_flows(e));
 	snp_put16(r + 14, (uint16_t)n);
 	if (e->flags & SNP_E_IDLE)
 		snp_put32(r + 16, (int32_t)(e->deadline - now) > 0 ? e->deadline - now : 0);

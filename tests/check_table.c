@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* check_table.c - claim, release, rollback, leases, expiry, permits, counters, events. */
+#include <limits.h>
+
 #include "testutil.h"
 #include "table_testutil.h"
 
@@ -456,6 +458,65 @@ START_TEST(test_lease_timeout)
 }
 END_TEST
 
+/* A burst lookup gives what single lookups give, flow by flow. */
+START_TEST(test_lookup_burst)
+{
+	struct snatpool *p = tt_pool("198.51.100.1-198.51.100.3,2001:db8::1", 1024, 65535);
+	SNATPOOL_OPTS(snatpool_table_opts, o, .permit = SNATPOOL_PERMIT_ANY_REMOTE_HOST);
+	struct snatpool_table *t = mk(p, &o);
+	struct snatpool_flow f[53];
+	struct snatpool_mapping m[53], one;
+	int ret[53], i, want = 0, err;
+
+	for (i = 0; i < 53; i++) {
+		f[i] = tt_flown(i % 3 ? IPPROTO_UDP : IPPROTO_TCP, (uint32_t)i / 2,
+				(uint16_t)(2000 + i));
+		if (i % 11 == 4) {	/* IPv6 */
+			f[i] = tt_flow(IPPROTO_UDP, "2001:db8:1::9", (uint16_t)(2000 + i),
+				       "2001:db8:2::1", 53);
+		}
+		if (i % 4 != 3) {	/* every fourth is never claimed */
+			ck_assert_int_eq(snatpool_table_claim(t, &f[i], 10, &one), 0);
+			want++;
+		}
+		if (i % 8 == 5) {	/* an idle lease: found until 10 + 300 */
+			ck_assert_int_eq(snatpool_table_release(t, &f[i], 10), 0);
+		}
+	}
+	f[17].family = 99;		/* bad flows fail alone */
+	f[29].proto = 200;
+	want -= 2;
+	memset(m, 0xa5, sizeof(m));
+	ck_assert_int_eq(snatpool_table_lookup_burst(t, f, 53, 11, m, ret), want);
+	for (i = 0; i < 53; i++) {
+		err = snatpool_table_lookup(t, &f[i], 11, &one);
+		ck_assert_int_eq(ret[i], err);
+		if (!err)
+			ck_assert_mem_eq(&m[i], &one, sizeof(one));
+	}
+	ck_assert_int_eq(ret[17], -EINVAL);
+	ck_assert_int_eq(ret[29], -EPROTONOSUPPORT);
+	/* after the idle leases' deadline only the live ones are found */
+	want = 0;
+	for (i = 0; i < 53; i++)
+		want += i % 4 != 3 && i % 8 != 5 && i != 17 && i != 29;
+	ck_assert_int_eq(snatpool_table_lookup_burst(t, f, 53, 310, m, ret), want);
+	for (i = 0; i < 53; i++)
+		ck_assert_int_eq(ret[i], snatpool_table_lookup(t, &f[i], 310, NULL));
+	/* sizes, arguments */
+	ck_assert_int_eq(snatpool_table_lookup_burst(t, f, 0, 11, NULL, NULL), 0);
+	ck_assert_int_eq(snatpool_table_lookup_burst(t, f, 1, 11, m, ret), 1);
+	ck_assert_int_eq(snatpool_table_lookup_burst(NULL, f, 1, 11, m, ret), -EINVAL);
+	ck_assert_int_eq(snatpool_table_lookup_burst(t, NULL, 1, 11, m, ret), -EINVAL);
+	ck_assert_int_eq(snatpool_table_lookup_burst(t, f, 1, 11, NULL, ret), -EINVAL);
+	ck_assert_int_eq(snatpool_table_lookup_burst(t, f, 1, 11, m, NULL), -EINVAL);
+	ck_assert_int_eq(snatpool_table_lookup_burst(t, f, (size_t)INT_MAX + 1, 11, m, ret),
+			 -EINVAL);
+	snatpool_table_free(t);
+	snatpool_pool_free(p);
+}
+END_TEST
+
 START_TEST(test_expire_budget)
 {
 	struct snatpool *p = tt_pool("198.51.100.1", 1024, 65535);
@@ -719,6 +780,7 @@ int main(void)
 	tcase_add_test(tc, test_spread);
 	tcase_add_test(tc, test_full_and_quota);
 	tcase_add_test(tc, test_lease_timeout);
+	tcase_add_test(tc, test_lookup_burst);
 	tcase_add_test(tc, test_expire_budget);
 	tcase_add_test(tc, test_sessions);
 	tcase_add_test(tc, test_rollback);

@@ -458,7 +458,7 @@ static void run(const struct cfg *c, long ops)
 		case 75 ... 84:
 			do_end(t, &m, key, true);
 			break;
-		case 85 ... 89: {
+		case 85 ... 87: {
 			struct snatpool_flow f = key_flow(key);
 			struct snatpool_mapping out;
 			int err = snatpool_table_lookup(t, &f, m.now, &out);
@@ -466,6 +466,27 @@ static void run(const struct cfg *c, long ops)
 			if (err != (m.k[key].live ? 0 : -ENOENT) ||
 			    (!err && (out.xport != m.k[key].xport || out.flows != m.k[key].flows)))
 				FAIL("%s: lookup of key %d: %d", c->name, key, err);
+			break;
+		}
+		case 88 ... 89: {	/* a burst of 1..40 keys from here on */
+			struct snatpool_flow f[40];
+			struct snatpool_mapping out[40];
+			int ret[40], n = 1 + (int)((r >> 32) % 40), b, k, found = 0;
+
+			for (b = 0; b < n; b++)
+				f[b] = key_flow((key + b * 7) % NKEYS);
+			k = snatpool_table_lookup_burst(t, f, (size_t)n, m.now, out, ret);
+			for (b = 0; b < n; b++) {
+				const struct mkey *mk = &m.k[(key + b * 7) % NKEYS];
+
+				found += mk->live;
+				if (ret[b] != (mk->live ? 0 : -ENOENT) ||
+				    (!ret[b] && (out[b].xport != mk->xport || out[b].flows != mk->flows)))
+					FAIL("%s: burst lookup %d of key %d: %d", c->name, b,
+					     (key + b * 7) % NKEYS, ret[b]);
+			}
+			if (k != found)
+				FAIL("%s: burst lookup found %d, want %d", c->name, k, found);
 			break;
 		}
 		default:
