@@ -3,9 +3,13 @@
  * table.c - mapping tables: claim, release, rollback, persistent leases,
  * expiry, permit queries.
  *
- * Each shard is a chained hash of 32-octet entries kept in chunks of 1024
- * (an entry's index never changes, so port spaces can name their owner by
- * shard and index).  A persistent mapping whose last flow ends joins the
+ * Each shard keeps 32-octet entries in chunks of 1024 (an entry's index
+ * never changes, so port spaces can name their owner by shard and index)
+ * and finds them through an open-addressing array of 4-octet slots (an
+ * 8-bit tag and the index, linear probing, backward-shift deletion, at
+ * most 7/8 full): a lookup reads the key's home line of slots and the one
+ * entry whose tag matches, so two cache misses, and a burst prefetches
+ * both for 16 flows at a time.  A persistent mapping whose last flow ends joins the
  * shard's idle FIFO; since every lease gets the same lifetime and time
  * never goes back, the FIFO is sorted by deadline and expiry pops its head:
  * amortized O(1), each lease is queued and popped once per idle period.
@@ -73,18 +77,27 @@ static inline bool key_eq(const struct snp_ent *e, int family, uint8_t proto,
 	       !!(e->flags & SNP_E_V6) == v6 && addr_eq(e->src, src, v6);
 }
 
+static inline uint32_t slot_tag(uint64_t kh)
+{
+	return (uint32_t)(kh >> 56) << SNP_IDX_BITS;
+}
+
+/* Shard locked: the slots are ours to read plainly. */
+static inline struct snp_slots *slots_of(struct snp_shard *s)
+{
+	return atomic_load_explicit(&s->slots, memory_order_relaxed);
+}
+
 uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
 		  const uint8_t *src, uint16_t sport)
 {
-	uint32_t i = s->heads[kh & s->mask];
+	const struct snp_slots *sl = slots_of(s);
+	uint32_t pos = (uint32_t)kh & sl->mask, tag = slot_tag(kh), v;
 
-	while (i != SNP_NIL) {
-		const struct snp_ent *e = snp_ent_at(s, i);
-
-		if (key_eq(e, family, proto, src, sport))
-			return i;
-		i = e->hnext;
-	}
+	for (; (v = sl->v[pos]) != SNP_SLOT_EMPTY; pos = (pos + 1) & sl->mask)
+		if ((v & ~SNP_IDX_MASK) == tag &&
+		    key_eq(snp_ent_at(s, v & SNP_IDX_MASK), family, proto, src, sport))
+			return v & SNP_IDX_MASK;
 	return SNP_NIL;
 }
 
@@ -117,11 +130,11 @@ static bool in_arena(const struct snatpool_table *t, const void *p)
 	       (const uint8_t *)p < t->arena + t->arena_sz;
 }
 
-/* Heads of all shards, then room for the chunks max_mappings needs. */
-static int arena_map(struct snatpool_table *t, size_t heads)
+/* Slots of all shards, then room for the chunks max_mappings needs. */
+static int arena_map(struct snatpool_table *t, size_t slots)
 {
 	size_t chunks = ((size_t)t->max_mappings + SNP_CHUNK - 1) / SNP_CHUNK + t->nshards;
-	size_t want = (heads + 63) / 64 * 64 + chunks * SNP_CHUNK_BYTES;
+	size_t want = (slots + 63) / 64 * 64 + chunks * SNP_CHUNK_BYTES;
 	size_t sz = (want + SNP_HUGE - 1) / SNP_HUGE * SNP_HUGE;
 	uint8_t *p = mmap(NULL, sz + SNP_HUGE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -138,8 +151,8 @@ static int arena_map(struct snatpool_table *t, size_t heads)
 	t->arena = (uint8_t *)a;
 	t->arena_sz = sz;
 	madvise(t->arena, sz, MADV_HUGEPAGE);	/* a hint: fine if refused */
-	t->heads_sz = (heads + 63) / 64 * 64;
-	atomic_store(&t->arena_next, t->heads_sz);
+	t->slots_sz = (slots + 63) / 64 * 64;
+	atomic_store(&t->arena_next, t->slots_sz);
 	return 0;
 }
 
@@ -148,10 +161,10 @@ static uint32_t slot_alloc(struct snatpool_table *t, struct snp_shard *s)
 	uint32_t idx = s->freelist;
 
 	if (idx != SNP_NIL) {
-		s->freelist = snp_ent_at(s, idx)->hnext;
+		s->freelist = snp_ent_at(s, idx)->aux;
 		return idx;
 	}
-	if (s->hiwater >= (1u << SNP_IDX_BITS))
+	if (s->hiwater >= SNP_IDX_MASK)
 		return SNP_NIL;
 	if ((s->hiwater >> SNP_CHUNK_BITS) >= s->nchunks) {
 		struct snp_ent *c;
@@ -189,17 +202,87 @@ static void slot_free(struct snatpool_table *t, struct snp_shard *s, uint32_t id
 		*pp = NULL;
 	}
 	e->flags = 0;
-	e->hnext = s->freelist;
+	e->aux = s->freelist;
 	s->freelist = idx;
 }
 
-static void hash_unlink(struct snp_shard *s, uint32_t idx, uint64_t kh)
-{
-	uint32_t *pp = &s->heads[kh & s->mask];
+/* ---- hash slots ---- */
 
-	while (*pp != idx)
-		pp = &snp_ent_at(s, *pp)->hnext;
-	*pp = snp_ent_at(s, idx)->hnext;
+static size_t slots_bytes(uint32_t n)
+{
+	return sizeof(struct snp_slots) + (size_t)n * sizeof(uint32_t);
+}
+
+static void slots_init(struct snp_slots *sl, uint32_t n, bool from_arena)
+{
+	sl->mask = n - 1;
+	sl->limit = n / 8 * 7;
+	sl->next = NULL;
+	sl->from_arena = from_arena;
+	memset(sl->v, 0xff, (size_t)n * sizeof(uint32_t));
+}
+
+static void slots_put(struct snp_slots *sl, uint32_t home, uint32_t v)
+{
+	uint32_t pos = home & sl->mask;
+
+	while (sl->v[pos] != SNP_SLOT_EMPTY)
+		pos = (pos + 1) & sl->mask;
+	sl->v[pos] = v;
+}
+
+/*
+ * Make room for one more entry: double the slots if they are at their
+ * limit.  The old array is retired, not freed (a reader may be in it; seq
+ * tells it to retry).  Return: 0; -ENOMEM; -SNATPOOL_EFULL (at the index
+ * space's end).
+ */
+static int slots_reserve(struct snp_shard *s)
+{
+	struct snp_slots *old = slots_of(s), *sl;
+	uint32_t n = (old->mask + 1) * 2, i;
+
+	if (s->c.mappings < old->limit)
+		return 0;
+	if (n > (2u << SNP_IDX_BITS))
+		return -SNATPOOL_EFULL;
+	sl = aligned_alloc(64, slots_bytes(n));
+	if (!sl)
+		return -ENOMEM;
+	slots_init(sl, n, false);
+	for (i = 0; i <= old->mask; i++)
+		if (old->v[i] != SNP_SLOT_EMPTY)
+			slots_put(sl, snp_ent_at(s, old->v[i] & SNP_IDX_MASK)->aux,
+				  old->v[i]);
+	old->next = s->retired;
+	s->retired = old;
+	atomic_store_explicit(&s->slots, sl, memory_order_release);
+	return 0;
+}
+
+static void hash_link(struct snp_shard *s, uint32_t idx, uint64_t kh)
+{
+	snp_ent_at(s, idx)->aux = (uint32_t)kh;
+	slots_put(slots_of(s), (uint32_t)kh, slot_tag(kh) | idx);
+}
+
+/* Remove @idx, shifting back the entries after it that may move closer to home. */
+static void hash_unlink(struct snp_shard *s, uint32_t idx)
+{
+	struct snp_slots *sl = slots_of(s);
+	uint32_t i = snp_ent_at(s, idx)->aux & sl->mask, j, home, v;
+
+	while ((sl->v[i] & SNP_IDX_MASK) != idx)
+		i = (i + 1) & sl->mask;
+	for (j = (i + 1) & sl->mask; (v = sl->v[j]) != SNP_SLOT_EMPTY;
+	     j = (j + 1) & sl->mask) {
+		home = snp_ent_at(s, v & SNP_IDX_MASK)->aux & sl->mask;
+		if (((j - home) & sl->mask) >= ((j - i) & sl->mask)) {
+			sl->v[i] = v;
+			i = j;
+		}
+	}
+	sl->v[i] = SNP_SLOT_EMPTY;
 }
 
 /* ---- the idle FIFO ---- */
@@ -405,13 +488,11 @@ void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	struct snp_ent *e = snp_ent_at(s, idx);
 	int family = snp_ent_family(e), slot = snp_proto_slot(e->proto);
 	struct snp_ports *ps = snp_ports_peek(t, family, slot, e->xidx);
-	uint64_t kh = snp_key_hash(snp_src_hash(t, family, e->src), family,
-				   e->proto, e->sport);
 
 	s->c.live_flows -= snp_ent_flows(e);
 	if (e->flags & SNP_E_IDLE)
 		snp_idle_dequeue(s, idx);
-	hash_unlink(s, idx, kh);
+	hash_unlink(s, idx);
 	count_mapping(s, e, -1);
 	if (t->quota)
 		sub_dec(s, e->src, family == AF_INET6);
@@ -424,7 +505,7 @@ void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 			snp_util_check(t, slot, now);
 		pthread_mutex_unlock(&ps->lock);
 	}
-	atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
 	slot_free(t, s, idx);
 }
 
@@ -554,29 +635,23 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	return -SNATPOOL_EEXHAUSTED;
 }
 
-static void hash_link(struct snp_shard *s, uint32_t idx, uint64_t kh)
-{
-	struct snp_ent *e = snp_ent_at(s, idx);
-
-	e->hnext = s->heads[kh & s->mask];
-	s->heads[kh & s->mask] = idx;
-}
-
 /* A new entry slot, counted against max_mappings; SNP_NIL if full. */
 static uint32_t ent_new(struct snatpool_table *t, struct snp_shard *s, int *err)
 {
-	uint32_t n = atomic_fetch_add_explicit(&t->nmappings, 1, memory_order_relaxed);
+	uint32_t n = atomic_fetch_add_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
 	uint32_t idx;
 
 	if (n >= t->max_mappings) {
-		atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
 		*err = -SNATPOOL_EFULL;
 		return SNP_NIL;
 	}
-	idx = slot_alloc(t, s);
+	*err = slots_reserve(s);
+	idx = *err ? SNP_NIL : slot_alloc(t, s);
 	if (idx == SNP_NIL) {
-		atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
-		*err = s->hiwater >= (1u << SNP_IDX_BITS) ? -SNATPOOL_EFULL : -ENOMEM;
+		atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
+		if (!*err)
+			*err = s->hiwater >= SNP_IDX_MASK ? -SNATPOOL_EFULL : -ENOMEM;
 	}
 	return idx;
 }
@@ -695,7 +770,7 @@ done:
 	snp_shard_unlock(s);
 	return 0;
 undo_slot:
-	atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
 	slot_free(t, s, idx);
 undo_quota:
 	if (t->quota)
@@ -775,7 +850,7 @@ static inline bool ent_alive(const struct snp_ent *e, uint32_t now)
  * The seqlock reader: copy the entry of the key, or learn there is none,
  * without the lock; 1 found, 0 not found, -1 raced (retry or lock).  It reads
  * what writers may be changing: every index is checked before use (chunks
- * and heads never move or go away while the table lives), the walk is
+ * and slot arrays never go away while the table lives), the probe is
  * bounded, and the result counts only if seq did not move.  Not instrumented
  * by ThreadSanitizer: the races are the design, and seq orders the rest.
  */
@@ -784,29 +859,36 @@ SNP_NO_TSAN static int find_unlocked(struct snp_shard *s, uint64_t kh, int famil
 				     struct snp_ent *copy)
 {
 	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-	uint32_t i, steps, hi, ncap = s->chunks_cap;
+	uint32_t i, v, pos, mask, hi, tag = slot_tag(kh), ncap = s->chunks_cap;
+	const struct snp_slots *sl;
 	int found = 0;
 
 	if (seq & 1)
 		return -1;
+	sl = atomic_load_explicit(&s->slots, memory_order_acquire);
 	hi = *(volatile uint32_t *)&s->hiwater;
-	i = *(volatile uint32_t *)&s->heads[kh & s->mask];
-	for (steps = 0; i != SNP_NIL; steps++) {
-		struct snp_ent *c;
-		const struct snp_ent *e;
+	mask = sl->mask;
+	pos = (uint32_t)kh & mask;
+	for (i = 0; i <= mask; i++, pos = (pos + 1) & mask) {
+		const struct snp_ent *c;
+		uint32_t idx;
 
-		if (steps > 64 || i >= hi || (i >> SNP_CHUNK_BITS) >= ncap)
+		v = *(const volatile uint32_t *)&sl->v[pos];
+		if (v == SNP_SLOT_EMPTY)
+			break;
+		if ((v & ~SNP_IDX_MASK) != tag)
+			continue;
+		idx = v & SNP_IDX_MASK;
+		if (idx >= hi || (idx >> SNP_CHUNK_BITS) >= ncap)
 			return -1;
-		c = ((struct snp_ent *volatile *)s->chunks)[i >> SNP_CHUNK_BITS];
+		c = ((struct snp_ent *const volatile *)s->chunks)[idx >> SNP_CHUNK_BITS];
 		if (!c)
 			return -1;
-		e = &c[i & (SNP_CHUNK - 1)];
-		*copy = *e;	/* a few loads, inline: no memcpy() call */
+		*copy = c[idx & (SNP_CHUNK - 1)];	/* a few loads, inline */
 		if (key_eq(copy, family, proto, src, sport)) {
 			found = 1;
 			break;
 		}
-		i = copy->hnext;
 	}
 	atomic_thread_fence(memory_order_acquire);
 	if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq)
@@ -860,22 +942,37 @@ SNP_API int snatpool_table_lookup(struct snatpool_table *t,
 }
 
 /*
- * Prefetch the first entry of a hash chain.  An unlocked peek, like
- * find_unlocked(): a stale index only prefetches the wrong line.
+ * Prefetch the entries whose tag matches in a key's home cache line of
+ * slots.  An unlocked peek, like find_unlocked(): a stale slot only
+ * prefetches the wrong line.
  */
-SNP_NO_TSAN static void prefetch_chain(const struct snp_shard *s, uint64_t kh)
+SNP_NO_TSAN static void prefetch_entries(const struct snp_shard *s, uint64_t kh)
 {
-	uint32_t i = *(const volatile uint32_t *)&s->heads[kh & s->mask];
+	const struct snp_slots *sl = atomic_load_explicit(&s->slots, memory_order_acquire);
+	uint32_t pos = (uint32_t)kh & sl->mask, tag = slot_tag(kh), v, idx, k;
 	const struct snp_ent *c;
 
-	if (i == SNP_NIL || (i >> SNP_CHUNK_BITS) >= s->chunks_cap)
-		return;
-	c = ((struct snp_ent *const volatile *)s->chunks)[i >> SNP_CHUNK_BITS];
-	if (c)
-		__builtin_prefetch(&c[i & (SNP_CHUNK - 1)]);
+	for (k = 0; k < 4; k++, pos = (pos + 1) & sl->mask) {
+		v = *(const volatile uint32_t *)&sl->v[pos];
+		if (v == SNP_SLOT_EMPTY)
+			return;
+		idx = v & SNP_IDX_MASK;
+		if ((v & ~SNP_IDX_MASK) != tag || (idx >> SNP_CHUNK_BITS) >= s->chunks_cap)
+			continue;
+		c = ((struct snp_ent *const volatile *)s->chunks)[idx >> SNP_CHUNK_BITS];
+		if (c)
+			__builtin_prefetch(&c[idx & (SNP_CHUNK - 1)]);
+	}
 }
 
 #define SNP_LOOKUP_BURST 16
+
+SNP_NO_TSAN static const void *slot_line(const struct snp_shard *s, uint64_t kh)
+{
+	const struct snp_slots *sl = atomic_load_explicit(&s->slots, memory_order_acquire);
+
+	return &sl->v[(uint32_t)kh & sl->mask];
+}
 
 SNP_API int snatpool_table_lookup_burst(struct snatpool_table *t,
 					const struct snatpool_flow *flows,
@@ -893,7 +990,7 @@ SNP_API int snatpool_table_lookup_burst(struct snatpool_table *t,
 		const struct snatpool_flow *f = flows + base;
 
 		n = count - base < SNP_LOOKUP_BURST ? count - base : SNP_LOOKUP_BURST;
-		/* the misses of a burst overlap: hash heads, then entries */
+		/* the misses of a burst overlap: hash slots, then entries */
 		for (i = 0; i < n; i++) {
 			uint64_t h;
 
@@ -905,11 +1002,11 @@ SNP_API int snatpool_table_lookup_burst(struct snatpool_table *t,
 			h = snp_src_hash(t, f[i].family, f[i].src);
 			kh[i] = snp_key_hash(h, f[i].family, f[i].proto, f[i].sport);
 			sh[i] = snp_shard_of(t, h);
-			__builtin_prefetch(&sh[i]->heads[kh[i] & sh[i]->mask]);
+			__builtin_prefetch(slot_line(sh[i], kh[i]));
 		}
 		for (i = 0; i < n; i++)
 			if (sh[i])
-				prefetch_chain(sh[i], kh[i]);
+				prefetch_entries(sh[i], kh[i]);
 		for (i = 0; i < n; i++) {
 			if (!sh[i])
 				continue;
@@ -1049,6 +1146,7 @@ SNP_API int snatpool_table_expire(struct snatpool_table *t, uint32_t now,
 SNP_API int snatpool_table_walk(struct snatpool_table *t, uint32_t now,
 				snatpool_table_walk_cb cb, void *ctx)
 {
+	const struct snp_slots *sl;
 	uint32_t i, j;
 	int ret = 0;
 
@@ -1058,18 +1156,18 @@ SNP_API int snatpool_table_walk(struct snatpool_table *t, uint32_t now,
 		struct snp_shard *s = &t->shards[i];
 
 		snp_shard_lock(s);
-		for (j = 0; j <= s->mask && !ret; j++) {
-			uint32_t idx;
+		sl = slots_of(s);
+		for (j = 0; j <= sl->mask && !ret; j++) {
+			const struct snp_ent *e;
+			struct snatpool_mapping m;
 
-			for (idx = s->heads[j]; idx != SNP_NIL && !ret;
-			     idx = snp_ent_at(s, idx)->hnext) {
-				struct snatpool_mapping m;
-
-				if (!ent_alive(snp_ent_at(s, idx), now))
-					continue;
-				snp_fill_mapping(t, snp_ent_at(s, idx), &m);
-				ret = cb(&m, ctx);
-			}
+			if (sl->v[j] == SNP_SLOT_EMPTY)
+				continue;
+			e = snp_ent_at(s, sl->v[j] & SNP_IDX_MASK);
+			if (!ent_alive(e, now))
+				continue;
+			snp_fill_mapping(t, e, &m);
+			ret = cb(&m, ctx);
 		}
 		snp_shard_unlock(s);
 	}
@@ -1094,7 +1192,7 @@ void snp_unlock_all(struct snatpool_table *t)
 
 bool snp_table_empty(struct snatpool_table *t)
 {
-	return atomic_load(&t->nmappings) == 0;
+	return atomic_load(&t->hot.nmappings) == 0;
 }
 
 int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
@@ -1116,7 +1214,7 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	if (t->quota) {
 		err = sub_inc(t, s, src, family == AF_INET6, false);
 		if (err) {
-			atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+			atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
 			slot_free(t, s, idx);
 			return err;
 		}
@@ -1134,7 +1232,7 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	if (err) {
 		if (t->quota)
 			sub_dec(s, src, family == AF_INET6);
-		atomic_fetch_sub_explicit(&t->nmappings, 1, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
 		slot_free(t, s, idx);
 		return err;
 	}
@@ -1153,6 +1251,7 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 
 static void table_destroy(struct snatpool_table *t)
 {
+	struct snp_slots *sl, *next;
 	uint32_t i, j;
 
 	if (!t)
@@ -1173,8 +1272,14 @@ static void table_destroy(struct snatpool_table *t)
 		}
 		free(s->chunks);
 		free(s->pchunks);
-		if (!in_arena(t, s->heads))
-			free(s->heads);
+		sl = slots_of(s);
+		if (sl && !sl->from_arena)
+			free(sl);
+		for (sl = s->retired; sl; sl = next) {
+			next = sl->next;
+			if (!sl->from_arena)
+				free(sl);
+		}
 		free(s->subs);
 		pthread_mutex_destroy(&s->lock);
 	}
@@ -1254,14 +1359,16 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	const uint32_t known_flags = SNATPOOL_TABLE_F_PAIRED |
 		SNATPOOL_TABLE_F_NO_PRESERVE | SNATPOOL_TABLE_F_PRESERVE_PARITY;
 	struct snatpool_table *t;
-	uint32_t per, buckets, i;
+	uint32_t per, nslots, i;
+	struct snp_slots *sl;
 	int v6;
 
 	if (!pool || !out || !snp_opts_valid(opts, sizeof(*opts)))
 		return -EINVAL;
-	t = calloc(1, sizeof(*t));
+	t = aligned_alloc(64, sizeof(*t));	/* the counters' line is its own */
 	if (!t)
 		return -ENOMEM;
+	memset(t, 0, sizeof(*t));
 	pthread_mutex_init(&t->delta.lock, NULL);
 	pthread_mutex_init(&t->ilock, NULL);
 	t->pool = pool;
@@ -1331,15 +1438,15 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	t->shards = calloc(t->nshards, sizeof(*t->shards));
 	if (!t->shards)
 		goto nomem;
+	/* slots for twice a shard's share, so at most half full */
 	per = (t->max_mappings + t->nshards - 1) / t->nshards;
-	for (buckets = 16; buckets < per; buckets <<= 1)
+	for (nslots = 16; nslots < 2 * per; nslots <<= 1)
 		;
-	arena_map(t, (size_t)t->nshards * buckets * sizeof(uint32_t));	/* else malloc() */
+	arena_map(t, (size_t)t->nshards * slots_bytes(nslots));	/* else malloc() */
 	for (i = 0; i < t->nshards; i++) {
 		struct snp_shard *s = &t->shards[i];
 
 		s->freelist = s->qhead = s->qtail = SNP_NIL;
-		s->mask = buckets - 1;
 		/* the chunk table never moves, so lock-free lookups may read it */
 		s->chunks_cap = (uint32_t)((((size_t)t->max_mappings < (1u << SNP_IDX_BITS) ?
 				 (size_t)t->max_mappings : (1u << SNP_IDX_BITS)) + SNP_CHUNK - 1) /
@@ -1351,17 +1458,17 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 			t->nshards = i + 1;
 			goto nomem;
 		}
-		s->heads = t->arena ? (uint32_t *)(void *)(t->arena + (size_t)i * buckets *
-							    sizeof(uint32_t))
-				    : malloc(buckets * sizeof(*s->heads));
-		if (!s->heads || pthread_mutex_init(&s->lock, NULL)) {
-			if (!in_arena(t, s->heads))
-				free(s->heads);
-			s->heads = NULL;
+		sl = t->arena ? (struct snp_slots *)(void *)(t->arena + (size_t)i *
+							      slots_bytes(nslots))
+			      : aligned_alloc(64, slots_bytes(nslots));
+		if (!sl || pthread_mutex_init(&s->lock, NULL)) {
+			if (!in_arena(t, sl))
+				free(sl);
 			t->nshards = i;
 			goto nomem;
 		}
-		memset(s->heads, 0xff, buckets * sizeof(*s->heads));
+		slots_init(sl, nslots, in_arena(t, sl));
+		atomic_init(&s->slots, sl);
 	}
 	if (t->delta.cap) {
 		t->delta.buf = malloc((size_t)t->delta.cap * SNATPOOL_DELTA_RECORD_SIZE);

@@ -5,7 +5,7 @@
  * (counters, events, alarms), table_snapshot.c and table_delta.c.
  *
  *   table ─┬─ shard[0..S-1]   (by hash of the internal source address)
- *          │    lock, hash heads, entry chunks, idle-lease FIFO,
+ *          │    lock, hash slots, entry chunks, idle-lease FIFO,
  *          │    per-source port counts (quota), counters
  *          └─ ports[family][proto slot][address]   (allocated when first used)
  *               lock, owned bitmap, resting bitmap, owner ids,
@@ -31,6 +31,8 @@
 #define SNP_CHUNK_BITS	10
 #define SNP_CHUNK	(1u << SNP_CHUNK_BITS)
 #define SNP_IDX_BITS	24		/* entries per shard; owner id = shard << 24 | idx */
+#define SNP_IDX_MASK	((1u << SNP_IDX_BITS) - 1)	/* never an entry index: a slot
+						 * value of all ones is empty */
 #define SNP_MAX_SHARDS	256u
 #define SNP_PERMIT_MAX	64u		/* remotes remembered per mapping */
 #define SNP_MARKS	64u		/* hold-down time marks per ring */
@@ -60,7 +62,8 @@ struct snp_ent {
 		uint32_t nflows;	/* live: flows using it */
 		uint32_t deadline;	/* idle: expiry time */
 	};
-	uint32_t hnext;			/* hash chain, or free list */
+	uint32_t aux;			/* in use: low 32 bits of the key hash
+					 * (its home slot); free: next free */
 };
 
 _Static_assert(sizeof(struct snp_ent) == 32, "a mapping is 32 octets");
@@ -91,6 +94,19 @@ struct snp_sub {
 	uint8_t  v6;
 };
 
+/*
+ * A shard's hash slots: slot = tag << 24 | entry index (tag: the top 8 bits
+ * of the key hash), SNP_SLOT_EMPTY if empty.  An entry's home slot is the
+ * low bits of its key hash (kept in the entry's aux).
+ */
+#define SNP_SLOT_EMPTY	UINT32_MAX
+struct snp_slots {
+	uint32_t mask, limit;		/* size - 1; most entries before doubling */
+	struct snp_slots *next;		/* on the retired list */
+	uint8_t  from_arena;
+	uint32_t v[] __attribute__((aligned(64)));
+};
+
 struct snp_shard_ctr {
 	uint64_t live_flows, mappings, leases, byproto[3];
 	uint64_t allocations, reuses, releases, rollbacks, expirations;
@@ -101,8 +117,12 @@ struct snp_shard_ctr {
 struct snp_shard {
 	pthread_mutex_t lock;
 	_Atomic uint32_t seq;		/* odd while a lock holder may write (seqlock) */
-	uint32_t  *heads;
-	uint32_t   mask;
+	/* open addressing, linear probing; never more than 7/8 full (then it
+	 * doubles: one shard holds every flow of a source, so it may hold
+	 * many more than its share); replaced arrays stay until the table
+	 * is freed, as a lock-free reader may still be in one */
+	_Atomic(struct snp_slots *) slots;
+	struct snp_slots *retired;	/* list of replaced arrays, by ->next */
 	uint32_t   last_now;
 	struct snp_ent **chunks;
 	struct snp_permit ***pchunks;	/* target-host modes only */
@@ -161,26 +181,30 @@ struct snatpool_table {
 	uint32_t  nshards, shard_bits;
 	struct snp_shard *shards;
 	/* one mapping (transparent huge pages asked for) holds every shard's
-	 * hash heads and, as far as it goes, the entry chunks: lookups miss
+	 * hash slots and, as far as it goes, the entry chunks: lookups miss
 	 * the cache twice but rarely the TLB */
 	uint8_t  *arena;
-	size_t    arena_sz, heads_sz;
-	_Atomic size_t arena_next;	/* next free chunk offset after the heads */
+	size_t    arena_sz, slots_sz;
+	_Atomic size_t arena_next;	/* next free chunk offset after the slots */
 	_Atomic(struct snp_ports *) *ports[2];	/* [v6][slot * n + idx] */
 	uint32_t  nfam[2];
 	uint32_t *order[2];		/* address indexes sorted by address */
-	_Atomic uint64_t owned_slot[SNP_NPROTO];
 	_Atomic uint32_t slot_used;	/* bit per slot */
-	_Atomic uint32_t nmappings;
 	_Atomic uint32_t alarm;
 	_Atomic uint64_t util_raised, util_cleared;
 	struct snp_delta delta;		/* cap 0: off */
+	/* written by every claim and free: a cache line of their own, so that
+	 * they do not evict the read-mostly fields above from other cores */
+	struct {
+		_Atomic uint32_t nmappings;
+		_Atomic uint64_t owned_slot[SNP_NPROTO];
+	} __attribute__((aligned(64))) hot;
 	/* importer side of the HA stream and snapshot loads, under ilock
 	 * (taken before any shard lock) */
 	pthread_mutex_t ilock;
 	uint64_t  iseq;			/* last HA sequence number applied */
 	uint64_t  imp_applied, imp_dup, imp_rejected;
-};
+} __attribute__((aligned(64)));
 
 /*
  * Shard locks double as the writer side of a seqlock: snatpool_table_lookup()

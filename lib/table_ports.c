@@ -219,7 +219,7 @@ static void take(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	ps->owner[off] = owner;
 	atomic_store_explicit(&ps->owned, atomic_load_explicit(&ps->owned, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
-	atomic_fetch_add_explicit(&t->owned_slot[slot], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
 }
 
 static inline bool usable(const struct snp_ports *ps, uint32_t off)
@@ -387,7 +387,7 @@ void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	bm_clr(ps->bm_owned, off);
 	atomic_store_explicit(&ps->owned, atomic_load_explicit(&ps->owned, memory_order_relaxed) - 1,
 			      memory_order_relaxed);
-	atomic_fetch_sub_explicit(&t->owned_slot[slot], 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
 	if (mode == SNP_FREE_RAW || bm_get(ps->bm_rest, off))
 		return;		/* RAW, or still queued from an earlier rest */
 	if (t->strategy == SNATPOOL_PORTS_RANDOM) {

@@ -39,7 +39,7 @@ static uint32_t util_pct(const struct snatpool_table *t)
 	int i;
 
 	for (i = 0; i < SNP_NPROTO; i++) {
-		uint64_t o = atomic_load_explicit(&t->owned_slot[i], memory_order_relaxed);
+		uint64_t o = atomic_load_explicit(&t->hot.owned_slot[i], memory_order_relaxed);
 
 		if (o > best)
 			best = o;
@@ -105,7 +105,7 @@ SNP_API int snatpool_table_stats(struct snatpool_table *t,
 	}
 	used = atomic_load(&t->slot_used);
 	for (i = 0; i < SNP_NPROTO; i++) {
-		uint64_t o = atomic_load(&t->owned_slot[i]);
+		uint64_t o = atomic_load(&t->hot.owned_slot[i]);
 
 		owned += o;
 		if (used & (1u << i))

@@ -458,6 +458,45 @@ START_TEST(test_lease_timeout)
 }
 END_TEST
 
+/*
+ * One shard holds every flow of a source: far more than its share of
+ * max_mappings, so its hash slots grow; removals shift entries back.
+ */
+START_TEST(test_one_source_many_flows)
+{
+	struct snatpool *p = tt_pool("198.51.100.1-198.51.100.2", 1024, 65535);
+	SNATPOOL_OPTS(snatpool_table_opts, o, .max_mappings = 6000);
+	struct snatpool_table *t = mk(p, &o);
+	struct snatpool_mapping m[64];
+	struct snatpool_flow f[64];
+	int i, k, ret[64];
+
+	for (i = 0; i < 6000; i++) {
+		f[0] = tt_flown(IPPROTO_TCP, 7, (uint16_t)(1024 + i));
+		ck_assert_int_eq(snatpool_table_claim(t, &f[0], 1, NULL), 0);
+	}
+	f[0] = tt_flown(IPPROTO_TCP, 7, 9);
+	ck_assert_int_eq(snatpool_table_claim(t, &f[0], 1, NULL), -SNATPOOL_EFULL);
+	for (i = 0; i < 6000; i += 3) {		/* free every third: no lease */
+		f[0] = tt_flown(IPPROTO_TCP, 7, (uint16_t)(1024 + i));
+		ck_assert_int_eq(snatpool_table_release(t, &f[0], 2), 0);
+	}
+	for (i = 0; i < 6000; i += 64) {
+		for (k = 0; k < 64; k++)
+			f[k] = tt_flown(IPPROTO_TCP, 7, (uint16_t)(1024 + i + k));
+		snatpool_table_lookup_burst(t, f, 64, 3, m, ret);
+		for (k = 0; k < 64 && i + k < 6000; k++) {
+			ck_assert_int_eq(ret[k], (i + k) % 3 ? 0 : -ENOENT);
+			ck_assert_int_eq(snatpool_table_lookup(t, &f[k], 3, NULL), ret[k]);
+		}
+	}
+	ck_assert_uint_eq(stats(t).total_mappings, 4000);
+	ck_assert_int_eq(snatpool_table_expire(t, 1000, 0), 0);
+	snatpool_table_free(t);
+	snatpool_pool_free(p);
+}
+END_TEST
+
 /* A burst lookup gives what single lookups give, flow by flow. */
 START_TEST(test_lookup_burst)
 {
@@ -781,6 +820,7 @@ int main(void)
 	tcase_add_test(tc, test_full_and_quota);
 	tcase_add_test(tc, test_lease_timeout);
 	tcase_add_test(tc, test_lookup_burst);
+	tcase_add_test(tc, test_one_source_many_flows);
 	tcase_add_test(tc, test_expire_budget);
 	tcase_add_test(tc, test_sessions);
 	tcase_add_test(tc, test_rollback);
