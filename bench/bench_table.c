@@ -12,12 +12,15 @@
  * the growth of resident memory while the first table was created and
  * filled (its arena, mappings and port spaces), divided by N.
  *
- * Both sides start from the same input, the flows array (what a dataplane
- * has parsed from its packets): rte_hash gets the same keys, as 20-octet
- * structs built from each flow.  Single lookups are measured against
+ * Lookups go in a shuffled order (not the insertion order), each side
+ * reading its own natural input as a dataplane's packet ring would hand it
+ * over, one after the other: the table a copy of the flows in that order,
+ * rte_hash a copy of the same keys, as 20-octet structs, in that order.
+ * So neither side pays a cache miss for its input and the comparison is
+ * of the two structures.  Single lookups are measured against
  * rte_hash_lookup(), burst lookups (snatpool_table_lookup_burst(), bursts
- * of 32 flows gathered in the shuffled order) against
- * rte_hash_lookup_bulk() on the same bursts.
+ * of 32 consecutive flows) against rte_hash_lookup_bulk() on the same
+ * bursts.
  *
  * The lookup comparison runs with both structures full, alternating table
  * and rte_hash measurements in 5 rounds and keeping each one's best round.
@@ -48,7 +51,8 @@ struct key {		/* the mapping key, as rte_hash sees it */
 
 static size_t nkeys = 1000000;
 static struct snatpool_flow *flows;	/* insertion order */
-static uint32_t *order;			/* a shuffled order for lookups */
+static struct snatpool_flow *sflows;	/* the flows in a shuffled order */
+static struct key *skeys;		/* their rte_hash keys, in that order */
 static struct snatpool *pool;
 static struct rte_hash *rh;
 static volatile uint64_t sink;
@@ -85,14 +89,26 @@ static uint64_t splitmix(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
+/* The rte_hash key of a flow. */
+static inline void key_of(const struct snatpool_flow *f, struct key *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, f->src, f->family == AF_INET6 ? 16 : 4);
+	k->sport = f->sport;
+	k->proto = f->proto;
+	k->fam = f->family == AF_INET6 ? 6 : 4;
+}
+
 static void make_keys(void)
 {
+	uint32_t *order = malloc(nkeys * sizeof(*order));
 	uint64_t s = 42;
 	size_t i;
 
 	flows = calloc(nkeys, sizeof(*flows));
-	order = malloc(nkeys * sizeof(*order));
-	if (!flows || !order)
+	sflows = calloc(nkeys, sizeof(*sflows));
+	skeys = calloc(nkeys, sizeof(*skeys));
+	if (!flows || !order || !sflows || !skeys)
 		abort();
 	for (i = 0; i < nkeys; i++) {
 		/* 8 flows per subscriber in 100.64.0.0/10, CGN style */
@@ -119,16 +135,11 @@ static void make_keys(void)
 		order[i] = order[j];
 		order[j] = t;
 	}
-}
-
-/* The rte_hash key of a flow. */
-static inline void key_of(const struct snatpool_flow *f, struct key *k)
-{
-	memset(k, 0, sizeof(*k));
-	memcpy(k->src, f->src, f->family == AF_INET6 ? 16 : 4);
-	k->sport = f->sport;
-	k->proto = f->proto;
-	k->fam = f->family == AF_INET6 ? 6 : 4;
+	for (i = 0; i < nkeys; i++) {
+		sflows[i] = flows[order[i]];
+		key_of(&sflows[i], &skeys[i]);
+	}
+	free(order);
 }
 
 static struct snatpool_table *new_table(void)
@@ -163,8 +174,6 @@ static void *worker(void *arg)
 
 	if (j->op == OP_BURST || j->op == OP_RTE_BULK) {
 		struct snatpool_mapping bm[BURST];
-		struct snatpool_flow bf[BURST];
-		struct key bk[BURST];
 		const void *bkp[BURST];
 		int32_t pos[BURST];
 		int ret[BURST];
@@ -174,16 +183,13 @@ static void *worker(void *arg)
 			int found;
 
 			if (j->op == OP_BURST) {
-				for (b = 0; b < n; b++)
-					bf[b] = flows[order[i + b]];
-				found = snatpool_table_lookup_burst(j->t, bf, n, 1000, bm, ret);
+				found = snatpool_table_lookup_burst(j->t, &sflows[i], n, 1000,
+								    bm, ret);
 				for (b = 0; b < n; b++)
 					acc += bm[b].xport;
 			} else {
-				for (b = 0; b < n; b++) {
-					key_of(&flows[order[i + b]], &bk[b]);
-					bkp[b] = &bk[b];
-				}
+				for (b = 0; b < n; b++)
+					bkp[b] = &skeys[i + b];
 				found = 0;
 				if (rte_hash_lookup_bulk(rh, bkp, (uint32_t)n, pos) == 0)
 					for (b = 0; b < n; b++) {
@@ -197,29 +203,25 @@ static void *worker(void *arg)
 		return NULL;
 	}
 	for (i = j->lo; i < j->hi; i++) {
-		size_t k = j->shuffled ? order[i] : i;
+		const struct snatpool_flow *f = j->shuffled ? &sflows[i] : &flows[i];
 		int err = 0;
 
 		switch (j->op) {
 		case OP_CLAIM:
-			err = snatpool_table_claim(j->t, &flows[k], 1000, &m);
+			err = snatpool_table_claim(j->t, f, 1000, &m);
 			acc += m.xport;
 			break;
 		case OP_LOOKUP:
-			err = snatpool_table_lookup(j->t, &flows[k], 1000, &m);
+			err = snatpool_table_lookup(j->t, f, 1000, &m);
 			acc += m.xport;
 			break;
 		case OP_RELEASE:
-			err = snatpool_table_release(j->t, &flows[k], 1000);
+			err = snatpool_table_release(j->t, f, 1000);
 			break;
-		case OP_RTE_LOOKUP: {
-			struct key key;
-
-			key_of(&flows[k], &key);
-			err = rte_hash_lookup(rh, &key) < 0;
+		case OP_RTE_LOOKUP:
+			err = rte_hash_lookup(rh, &skeys[i]) < 0;
 			acc += (uint64_t)err;
 			break;
-		}
 		default:
 			break;
 		}
@@ -398,6 +400,7 @@ int main(int argc, char **argv)
 	rte_eal_cleanup();
 	snatpool_pool_free(pool);
 	free(flows);
-	free(order);
+	free(sflows);
+	free(skeys);
 	return 0;
 }

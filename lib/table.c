@@ -854,7 +854,8 @@ static inline bool ent_alive(const struct snp_ent *e, uint32_t now)
  * bounded, and the result counts only if seq did not move.  Not instrumented
  * by ThreadSanitizer: the races are the design, and seq orders the rest.
  */
-SNP_NO_TSAN static int find_unlocked(struct snp_shard *s, uint64_t kh, int family,
+SNP_NO_TSAN static inline __attribute__((always_inline)) int
+find_unlocked(struct snp_shard *s, uint64_t kh, int family,
 				     uint8_t proto, const uint8_t *src, uint16_t sport,
 				     struct snp_ent *copy)
 {
@@ -897,7 +898,8 @@ SNP_NO_TSAN static int find_unlocked(struct snp_shard *s, uint64_t kh, int famil
 }
 
 /* The lookup of a flow whose key hash is @kh, in shard @s. */
-static int lookup_hashed(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
+static inline __attribute__((always_inline)) int
+lookup_hashed(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 			 const struct snatpool_flow *f, uint32_t now,
 			 struct snatpool_mapping *out)
 {
@@ -1423,6 +1425,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 		t->algo = snatpool_pool_default_algo(pool);
 	if (!t->seed && getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
 		t->seed = (uint64_t)(uintptr_t)t ^ 0x5a5a5a5a5a5a5a5aull;
+	t->seed_mix = mix64(t->seed);
 	snatpool_pool_ports(pool, &t->port_lo, &t->port_hi);
 	t->nports = (uint32_t)t->port_hi - t->port_lo + 1;
 	t->fingerprint = snp_pool_fingerprint(pool);

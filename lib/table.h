@@ -175,6 +175,7 @@ struct snatpool_table {
 	snatpool_table_event_cb event_cb;
 	void     *event_ctx;
 	uint64_t  seed;
+	uint64_t  seed_mix;		/* mix64(seed): IPv4's constant half of snp_src_hash() */
 	uint32_t  fingerprint;		/* of the pool: snapshots and HA records */
 	uint16_t  port_lo, port_hi;
 	uint32_t  nports;
@@ -262,18 +263,16 @@ static inline uint64_t mix64(uint64_t x)
 static inline uint64_t snp_src_hash(const struct snatpool_table *t, int family,
 				    const uint8_t *src)
 {
-	uint64_t a = 0, b = 0;
+	uint64_t a, b;
+	uint32_t v;
 
 	if (family == AF_INET6) {
 		memcpy(&a, src, 8);
 		memcpy(&b, src + 8, 8);
-	} else {
-		uint32_t v;
-
-		memcpy(&v, src, 4);
-		a = v;
+		return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)family);
 	}
-	return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)family);
+	memcpy(&v, src, 4);
+	return mix64(v ^ t->seed_mix ^ (uint64_t)family);	/* b = 0 */
 }
 
 static inline uint64_t snp_key_hash(uint64_t h, int family, uint8_t proto,
