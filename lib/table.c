@@ -24,18 +24,20 @@
 
 #include "table.h"
 
+/* Port-space slot of a protocol plus one; 0: unsupported. */
+static const uint8_t proto_slot1[256] = {
+	[IPPROTO_TCP]		= 1,
+	[IPPROTO_UDP]		= 2,
+	[IPPROTO_ICMP]		= 3,
+	[IPPROTO_ICMPV6]	= 3,	/* one identifier space per family */
+	[IPPROTO_DCCP]		= 4,
+	[IPPROTO_SCTP]		= 5,
+	[IPPROTO_UDPLITE]	= 6,
+};
+
 int snp_proto_slot(uint8_t proto)
 {
-	switch (proto) {
-	case IPPROTO_TCP:	return 0;
-	case IPPROTO_UDP:	return 1;
-	case IPPROTO_ICMP:	return 2;
-	case IPPROTO_ICMPV6:	return 2;	/* one identifier space per family */
-	case IPPROTO_DCCP:	return 3;
-	case IPPROTO_SCTP:	return 4;
-	case IPPROTO_UDPLITE:	return 5;
-	default:		return -1;
-	}
+	return (int)proto_slot1[proto] - 1;
 }
 
 struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h)
@@ -459,7 +461,10 @@ void snp_fill_mapping(const struct snatpool_table *t, const struct snp_ent *e,
 	{
 		const struct snp_family *f = snp_family_of(t->pool, family);
 
-		memcpy(m->xaddr, f->addrs + (size_t)e->xidx * f->alen, f->alen);
+		if (family == AF_INET6)
+			memcpy(m->xaddr, f->addrs + (size_t)e->xidx * 16, 16);
+		else
+			memcpy(m->xaddr, f->addrs + (size_t)e->xidx * 4, 4);
 	}
 	m->xport = e->xport;
 	m->flows = snp_ent_flows(e);
@@ -964,6 +969,7 @@ SNP_NO_TSAN static void prefetch_entries(const struct snp_shard *s, uint64_t kh)
 		c = ((struct snp_ent *const volatile *)s->chunks)[idx >> SNP_CHUNK_BITS];
 		if (c)
 			__builtin_prefetch(&c[idx & (SNP_CHUNK - 1)]);
+		return;		/* a second match is one in 2^8 */
 	}
 }
 
