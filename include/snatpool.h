@@ -75,7 +75,7 @@ SNATPOOL_API const char *snatpool_version(void);
 /** Most addresses of one family a pool may hold. */
 #define SNATPOOL_MAX_ADDRS 65536u
 
-/** Default Maglev table size: the largest prime below 2^18 (1 MiB a family). */
+/** Default Maglev table size: the largest prime below 2^18 (512 KiB a family). */
 #define SNATPOOL_MAGLEV_SIZE 262139u
 
 /** One pool address in binary form. */
@@ -123,7 +123,7 @@ struct snatpool;
  * Return: 0; -SNATPOOL_EFAMILY (family neither AF_INET nor AF_INET6),
  * -SNATPOOL_EDUP, -SNATPOOL_EEMPTY, -SNATPOOL_ELIMIT, -SNATPOOL_EPORT,
  * -SNATPOOL_EALGO, -SNATPOOL_EMAGLEV, -EINVAL (NULL @out, bad @opts),
- * -ENOMEM.  Allocates the pool; a family's Maglev table (4 * M octets,
+ * -ENOMEM.  Allocates the pool; a family's Maglev table (2 * M octets,
  * docs/algorithms.md) is built here when the pool's default algorithm is
  * snatpool-maglev-v1, otherwise on first use.
  */
@@ -215,15 +215,16 @@ SNATPOOL_API int snatpool_select_burst(const struct snatpool *pool, int family,
 
 /**
  * snatpool_maglev_table() - the Maglev table of @family, for dataplanes
- * @table: receives a pointer to @size 32-bit configured-order indexes,
- *         owned by @pool (valid while it lives); fill a BPF array map or a
- *         DPDK array from it
+ * @table: receives a pointer to @size 16-bit configured-order indexes
+ *         (a family holds at most SNATPOOL_MAX_ADDRS = 65536 addresses, so
+ *         every index fits), owned by @pool (valid while it lives); fill a
+ *         BPF array map or a DPDK array from it
  * @size:  receives M, the table size (a prime, docs/algorithms.md)
  * Builds the table if it was not built yet (then thread-safe, may allocate).
  * Return: 0; -SNATPOOL_ENOFAMILY; -ENOMEM; -EINVAL.
  */
 SNATPOOL_API int snatpool_maglev_table(const struct snatpool *pool, int family,
-				       const uint32_t **table, uint32_t *size);
+				       const uint16_t **table, uint32_t *size);
 
 /* ------------------------------------------------------------------ */
 /* Algorithms                                                          */

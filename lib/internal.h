@@ -20,9 +20,11 @@ struct snp_family {
 	uint8_t   alen;		/* 4 or 16 */
 	bool      contiguous;	/* address i == address 0 + i (ascending range) */
 	uint8_t  *addrs;	/* n * alen octets */
-	uint32_t *maglev;	/* Maglev table (pool->maglev_size entries) or
-				 * NULL until first use: read with acquire,
-				 * written once under pool->maglev_lock */
+	uint16_t *maglev;	/* Maglev table (pool->maglev_size entries;
+				 * n <= SNATPOOL_MAX_ADDRS = 2^16, so 16-bit
+				 * indexes: half the cache footprint) or NULL
+				 * until first use: read with acquire, written
+				 * once under pool->maglev_lock */
 };
 
 struct snatpool {
@@ -61,7 +63,7 @@ int snp_diag(struct snatpool_diag *diag, int code, size_t offset,
 	     const char *token, size_t toklen);
 
 /* maglev.c: @f's table, built on first use; NULL only when out of memory. */
-const uint32_t *snp_maglev_get(const struct snatpool *pool, const struct snp_family *f);
+const uint16_t *snp_maglev_get(const struct snatpool *pool, const struct snp_family *f);
 bool snp_is_prime(uint32_t m);
 
 /* algo.c */

@@ -36,17 +36,22 @@ static int snp_addr_cmp(const void *a, const void *b, void *arg)
 		      f->addrs + (size_t)*(const uint32_t *)b * f->alen, f->alen);
 }
 
-static uint32_t *snp_maglev_build(const struct snp_family *f, uint64_t seed,
+/*
+ * Entries are 16-bit (n <= SNATPOOL_MAX_ADDRS = 2^16): every value is a
+ * valid index when n = 2^16, so the slots taken are kept in a bitmap.
+ */
+static uint16_t *snp_maglev_build(const struct snp_family *f, uint64_t seed,
 				  uint32_t m)
 {
 	uint32_t filled = 0, i;
 	uint32_t *order = malloc(sizeof(*order) * f->n);
 	uint32_t *pos = malloc(sizeof(*pos) * f->n);
 	uint32_t *skip = malloc(sizeof(*skip) * f->n);
-	uint32_t *table = malloc(sizeof(*table) * m);
+	uint64_t *taken = calloc((m + 63) / 64, sizeof(*taken));
+	uint16_t *table = malloc(sizeof(*table) * m);
 
-	if (!order || !pos || !skip || !table) {
-		free(order); free(pos); free(skip); free(table);
+	if (!order || !pos || !skip || !taken || !table) {
+		free(order); free(pos); free(skip); free(taken); free(table);
 		return NULL;
 	}
 	for (i = 0; i < f->n; i++)
@@ -58,31 +63,31 @@ static uint32_t *snp_maglev_build(const struct snp_family *f, uint64_t seed,
 	for (i = 0; i < f->n; i++)
 		snp_maglev_perm(f->fam, f->addrs + (size_t)order[i] * f->alen,
 				seed, m, &pos[i], &skip[i]);
-	memset(table, 0xff, sizeof(*table) * m);
 	while (filled < m) {
 		for (i = 0; i < f->n && filled < m; i++) {
 			uint32_t c = pos[i];
 
-			while (table[c] != UINT32_MAX) {
+			while (taken[c / 64] >> (c % 64) & 1) {
 				c += skip[i];
 				if (c >= m)
 					c -= m;
 			}
-			table[c] = order[i];
+			taken[c / 64] |= 1ull << (c % 64);
+			table[c] = (uint16_t)order[i];
 			c += skip[i];
 			pos[i] = c >= m ? c - m : c;
 			filled++;
 		}
 	}
-	free(order); free(pos); free(skip);
+	free(order); free(pos); free(skip); free(taken);
 	return table;
 }
 
-const uint32_t *snp_maglev_get(const struct snatpool *pool, const struct snp_family *f)
+const uint16_t *snp_maglev_get(const struct snatpool *pool, const struct snp_family *f)
 {
 	struct snatpool *mp = (struct snatpool *)pool;	/* the lazy part only */
 	struct snp_family *mf = (struct snp_family *)f;
-	uint32_t *t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
+	uint16_t *t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
 
 	if (t)
 		return t;

@@ -292,10 +292,10 @@ SNP_API uint32_t snatpool_pool_default_algo(const struct snatpool *pool)
 }
 
 SNP_API int snatpool_maglev_table(const struct snatpool *pool, int family,
-				  const uint32_t **table, uint32_t *size)
+				  const uint16_t **table, uint32_t *size)
 {
 	const struct snp_family *f;
-	const uint32_t *t;
+	const uint16_t *t;
 
 	if (!pool || !table || !size)
 		return -EINVAL;

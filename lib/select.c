@@ -95,7 +95,7 @@ static inline int snp_pick(const struct snatpool *pool, const struct snp_family 
 		*idx = snp_xxh3_pick(f->fam, src, pool->seed, f->n);
 		return 0;
 	case SNATPOOL_ALGO_MAGLEV_V1: {
-		const uint32_t *t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
+		const uint16_t *t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
 
 		if (__builtin_expect(!t, 0) && !(t = snp_maglev_get(pool, f)))
 			return -ENOMEM;
@@ -162,7 +162,7 @@ static int snp_burst_xxh3(const struct snatpool *pool, const struct snp_family *
 {
 	uint8_t keys[SNP_BATCH][SNP_KEYMAX + 7];
 	uint32_t lens[SNP_BATCH];
-	const uint32_t *t = NULL;
+	const uint16_t *t = NULL;
 	size_t i, j, k;
 
 	if (algo == SNATPOOL_ALGO_MAGLEV_V1 && !(t = snp_maglev_get(pool, f)))

@@ -5,6 +5,7 @@
  * library's table slot for slot; then the properties the algorithm
  * promises: order independence, disruption on removal, balance.
  */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "testutil.h"
@@ -41,6 +42,17 @@ static int doc_cmp(const void *a, const void *b)
 	const struct doc_addr *x = a, *y = b;
 
 	return memcmp(x->key + 1, y->key + 1, x->klen - 1);
+}
+
+/* The model's 32-bit entries against the library's 16-bit ones. */
+static bool tables_equal(const uint32_t *doc, const uint16_t *lib, uint32_t m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m; i++)
+		if (doc[i] != lib[i])
+			return false;
+	return true;
 }
 
 /* The doc's population, transcribed; returns a malloc'd table of *m entries. */
@@ -103,7 +115,7 @@ START_TEST(test_table_matches_doc)
 				      .maglev_size = sizes[z]);
 			struct snatpool *p;
 			int fam;
-			const uint32_t *lib;
+			const uint16_t *lib;
 			uint32_t m, lm, *doc;
 
 			ck_assert_int_eq(snatpool_pool_from_spec(specs[s], &o, &p, NULL), 0);
@@ -112,10 +124,35 @@ START_TEST(test_table_matches_doc)
 
 			ck_assert_int_eq(snatpool_maglev_table(p, fam, &lib, &lm), 0);
 			ck_assert_uint_eq(lm, m);
-			ck_assert_msg(!memcmp(doc, lib, sizeof(*doc) * m), "%s", specs[s]);
+			ck_assert_msg(tables_equal(doc, lib, m), "%s", specs[s]);
 			free(doc);
 			snatpool_pool_free(p);
 		}
+}
+END_TEST
+
+/*
+ * A full family (SNATPOOL_MAX_ADDRS = 2^16 addresses, the largest index
+ * 65535) still matches the doc: the 16-bit entries hold every index.
+ */
+START_TEST(test_table_full_family)
+{
+	SNATPOOL_OPTS(snatpool_pool_opts, o, .seed = 5, .maglev_size = 65537);
+	struct snatpool *p;
+	const uint16_t *lib;
+	uint32_t m, lm, *doc, i, top = 0;
+
+	ck_assert_int_eq(snatpool_pool_from_spec("10.0.0.0/16", &o, &p, NULL), 0);
+	ck_assert_uint_eq(snatpool_pool_count(p, AF_INET), SNATPOOL_MAX_ADDRS);
+	doc = doc_table(p, AF_INET, 5, 65537, &m);
+	ck_assert_int_eq(snatpool_maglev_table(p, AF_INET, &lib, &lm), 0);
+	ck_assert_uint_eq(lm, m);
+	ck_assert(tables_equal(doc, lib, m));
+	for (i = 0; i < m; i++)
+		top = lib[i] > top ? lib[i] : top;
+	ck_assert_uint_eq(top, SNATPOOL_MAX_ADDRS - 1);
+	free(doc);
+	snatpool_pool_free(p);
 }
 END_TEST
 
@@ -232,7 +269,7 @@ START_TEST(test_balance)
 	for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
 		uint32_t n = ns[k], *ids = malloc(sizeof(*ids) * n), m, i;
 		uint64_t *cnt = calloc(n, sizeof(*cnt));
-		const uint32_t *tab;
+		const uint16_t *tab;
 		struct snatpool *p;
 		char *s;
 		double mean;
@@ -262,7 +299,7 @@ START_TEST(test_size_rule)
 {
 	struct snatpool *p = NULL;
 	struct snatpool_diag d;
-	const uint32_t *t;
+	const uint16_t *t;
 	uint32_t m;
 
 	ck_assert_uint_eq(doc_size(), SNATPOOL_MAGLEV_SIZE);
@@ -302,6 +339,7 @@ int main(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_size_rule);
 	tcase_add_test(tc, test_table_matches_doc);
+	tcase_add_test(tc, test_table_full_family);
 	tcase_add_test(tc, test_order_independent);
 	tcase_add_test(tc, test_disruption);
 	tcase_add_test(tc, test_balance);

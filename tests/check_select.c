@@ -207,7 +207,7 @@ END_TEST
 START_TEST(test_maglev_export)
 {
 	struct snatpool *p = tu_pool("198.51.100.0-198.51.100.2", 0);
-	const uint32_t *tab = NULL;
+	const uint16_t *tab = NULL;
 	uint32_t m = 0, i;
 
 	ck_assert_int_eq(snatpool_maglev_table(p, AF_INET, &tab, &m), 0);

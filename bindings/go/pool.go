@@ -323,9 +323,9 @@ func (p *Pool) DefaultAlgo() Algo {
 	return Algo(C.snatpool_pool_default_algo(h))
 }
 
-// MaglevTable returns a copy of the Maglev table of family f: M
+// MaglevTable returns a copy of the Maglev table of family f: M 16-bit
 // configured-order indexes, for a dataplane's array map.
-func (p *Pool) MaglevTable(f Family) ([]uint32, error) {
+func (p *Pool) MaglevTable(f Family) ([]uint16, error) {
 	af, err := f.af()
 	if err != nil {
 		return nil, err
@@ -335,13 +335,13 @@ func (p *Pool) MaglevTable(f Family) ([]uint32, error) {
 		return nil, err
 	}
 	defer p.mu.RUnlock()
-	var t *C.uint32_t
+	var t *C.uint16_t
 	var m C.uint32_t
 	if err := errOf("snatpool_maglev_table", C.snatpool_maglev_table(h, af, &t, &m)); err != nil {
 		return nil, err
 	}
-	out := make([]uint32, int(m))
-	copy(out, unsafe.Slice((*uint32)(unsafe.Pointer(t)), int(m)))
+	out := make([]uint16, int(m))
+	copy(out, unsafe.Slice((*uint16)(unsafe.Pointer(t)), int(m)))
 	return out, nil
 }
 

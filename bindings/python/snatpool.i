@@ -398,11 +398,11 @@ static void snp_py_verify_cb(size_t lineno, const struct snatpool_vector_result 
 }
 %typemap(freearg) uint32_t *indexes "free($1);"
 
-/* maglev_table(pool, family) -> bytes of M native uint32 (a copy). */
-%typemap(in, numinputs=0) (const uint32_t **table, uint32_t *size)
-	(const uint32_t *t = NULL, uint32_t n = 0) "$1 = ($1_ltype)&t; $2 = &n;"
-%typemap(argout) (const uint32_t **table, uint32_t *size)
-	"$result = SWIG_Python_AppendOutput($result, PyBytes_FromStringAndSize((const char *)*$1, (Py_ssize_t)*$2 * 4));"
+/* maglev_table(pool, family) -> bytes of M native uint16 (a copy). */
+%typemap(in, numinputs=0) (const uint16_t **table, uint32_t *size)
+	(const uint16_t *t = NULL, uint32_t n = 0) "$1 = ($1_ltype)&t; $2 = &n;"
+%typemap(argout) (const uint16_t **table, uint32_t *size)
+	"$result = SWIG_Python_AppendOutput($result, PyBytes_FromStringAndSize((const char *)*$1, (Py_ssize_t)*$2 * sizeof(**$1)));"
 
 /* ---- algorithms ------------------------------------------------------- */
 

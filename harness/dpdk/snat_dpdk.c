@@ -64,7 +64,7 @@ struct dp_fam {
 	uint32_t n;		/* addresses; 0: frames of this family fail */
 	uint8_t  fam, alen;
 	uint8_t *addrs;		/* n * alen octets, configured order */
-	uint32_t *maglev;	/* msize configured-order indexes */
+	uint16_t *maglev;	/* msize configured-order indexes */
 	uint32_t msize;
 };
 
@@ -129,7 +129,7 @@ dp_burst_algo(struct dp *dp, struct rte_mbuf **pkts, uint16_t n, const uint32_t 
 /*
  * Maglev in two passes over the burst: parse, hash and prefetch each
  * table entry, then look them up and rewrite, so that the misses of a
- * table of about 1 MiB overlap instead of stalling one packet each.
+ * table of 512 KiB overlap instead of stalling one packet each.
  */
 static void dp_burst_maglev(struct dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -228,18 +228,18 @@ static void dp_load(struct dp *dp, const struct snatpool *pool, uint32_t algo)
 			if (snatpool_pool_addr(pool, af, k, f->addrs + (size_t)k * f->alen))
 				snp_hdie(PROG, 1, "snatpool_pool_addr(%u) failed", k);
 		if (algo == SNATPOOL_ALGO_MAGLEV_V1) {
-			const uint32_t *t;
+			const uint16_t *t;
 			int err = snatpool_maglev_table(pool, af, &t, &f->msize);
 
 			if (err)
 				snp_hdie(PROG, 1, "snatpool_maglev_table: %s",
 					 snatpool_strerror(err));
-			f->maglev = rte_malloc("snp_maglev", (size_t)f->msize * 4,
+			f->maglev = rte_malloc("snp_maglev", (size_t)f->msize * sizeof(*t),
 					       RTE_CACHE_LINE_SIZE);
 			if (!f->maglev)
 				snp_hdie(PROG, 1, "rte_malloc of a %u-entry Maglev table failed",
 					 f->msize);
-			rte_memcpy(f->maglev, t, (size_t)f->msize * 4);
+			rte_memcpy(f->maglev, t, (size_t)f->msize * sizeof(*t));
 		}
 	}
 }

@@ -272,9 +272,9 @@ class Pool:
         return Algo(capi.pool_default_algo(self._h()))
 
     def maglev_table(self, family):
-        """A copy of the Maglev table of ``family``: ``array('I')`` of M
-        configured-order indexes."""
-        table = array.array("I")
+        """A copy of the Maglev table of ``family``: ``array('H')`` of M
+        16-bit configured-order indexes."""
+        table = array.array("H")
         table.frombytes(capi.maglev_table(self._h(), _family(family)))
         return table
 
