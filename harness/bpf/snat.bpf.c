@@ -15,8 +15,9 @@
  *
  * Maps, all filled by the loader from one struct snatpool: snat_cfg (algo,
  * seed, n and Maglev size per family), snat_pool4/6 (the addresses in
- * configured order) and snat_maglev4/6 (snatpool_maglev_table()); the
- * sized ones get their max_entries from the pool before the load.
+ * configured order) and snat_maglev (snatpool_maglev_table() of both
+ * families, packed SNAT_MAGLEV_PER_ELEM entries an element); the sized ones
+ * get their max_entries from the pool before the load.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -56,19 +57,19 @@ struct {
 	__type(value, struct snat_addr6);
 } snat_pool6 SEC(".maps");
 
+/*
+ * Both Maglev tables in one map (as Katran's ch_rings holds every ring):
+ * slot s of family f is e[s % 4] of element cfg.mbase[f] + s / 4.  With a
+ * map for each family clang merges the two lookups into one call site whose
+ * map is a register; the verifier then cannot inline the array lookup and
+ * leaves a helper call (an indirect call through map->ops) per packet.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);		/* configured-order index */
-} snat_maglev4 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} snat_maglev6 SEC(".maps");
+	__type(value, struct snat_maglev_elem);
+} snat_maglev SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -86,7 +87,8 @@ static __always_inline int snat_choose(const struct snat_cfg *cfg, __u8 fam,
 	__u32 f = fam == SNP_FAM6;
 	__u32 n = f ? cfg->n[1] : cfg->n[0];
 	__u32 alen = f ? 16 : 4;
-	__u32 idx, slot, *v;
+	__u32 idx, slot, key;
+	struct snat_maglev_elem *v;
 
 	if (!n)
 		return SNAT_ENOFAMILY;
@@ -111,13 +113,11 @@ static __always_inline int snat_choose(const struct snat_cfg *cfg, __u8 fam,
 		if (!m)
 			return SNAT_EMAP;
 		slot = snp_maglev_slot(fam, src, cfg->seed, m);
-		if (f)
-			v = bpf_map_lookup_elem(&snat_maglev6, &slot);
-		else
-			v = bpf_map_lookup_elem(&snat_maglev4, &slot);
+		key = (f ? cfg->mbase[1] : cfg->mbase[0]) + slot / SNAT_MAGLEV_PER_ELEM;
+		v = bpf_map_lookup_elem(&snat_maglev, &key);
 		if (!v)
 			return SNAT_EMAP;
-		idx = *v;
+		idx = v->e[slot % SNAT_MAGLEV_PER_ELEM];
 		break;
 	}
 	default:

@@ -132,6 +132,32 @@ static void fill_array(struct bpf_map *map, const void *vals, uint32_t vsz,
 	free(keys);
 }
 
+/* Elements of snat_maglev for a table of @m slots. */
+static uint32_t maglev_elems(uint32_t m)
+{
+	return (m + SNAT_MAGLEV_PER_ELEM - 1) / SNAT_MAGLEV_PER_ELEM;
+}
+
+/*
+ * Fill snat_maglev (@total elements) from the library's tables: family f's
+ * slot s is e[s % 4] of element cfg->mbase[f] + s / 4.
+ */
+static void fill_maglev(struct bpf_map *map, const struct snat_cfg *cfg,
+			const uint16_t *const table[2], uint32_t total)
+{
+	struct snat_maglev_elem *e = calloc(total, sizeof(*e));
+	int f;
+
+	if (!e)
+		snat_die("out of memory");
+	for (f = 0; f < 2; f++)
+		if (cfg->m[f])
+			memcpy(e + cfg->mbase[f], table[f],
+			       (size_t)cfg->m[f] * sizeof(*table[f]));
+	fill_array(map, e, sizeof(*e), total);
+	free(e);
+}
+
 /* Does linux-nf-persistent accept @family of @pool (one ascending range)? */
 static uint32_t pool_contiguous(const struct snatpool *pool, int family)
 {
@@ -147,10 +173,10 @@ struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
 	static const int fams[2] = { AF_INET, AF_INET6 };
 	struct snat_cfg cfg = { .seed = snatpool_pool_seed(pool), .algo = algo,
 				.flags = flags };
-	const uint32_t *table[2] = { NULL, NULL };
-	struct bpf_map *pools[2], *tables[2];
+	const uint16_t *table[2] = { NULL, NULL };
+	struct bpf_map *pools[2];
 	struct snat_bpf *skel;
-	uint32_t key = 0;
+	uint32_t key = 0, melems = 0;
 	int f, err;
 
 	libbpf_set_print(libbpf_warn_only);
@@ -159,8 +185,6 @@ struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
 		snat_die("opening the BPF object: %s", strerror(errno));
 	pools[0] = skel->maps.snat_pool4;
 	pools[1] = skel->maps.snat_pool6;
-	tables[0] = skel->maps.snat_maglev4;
-	tables[1] = skel->maps.snat_maglev6;
 	for (f = 0; f < 2; f++) {
 		size_t n = snatpool_pool_count(pool, fams[f]);
 
@@ -168,10 +192,13 @@ struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
 		cfg.contiguous[f] = n ? pool_contiguous(pool, fams[f]) : 0;
 		if (n && snatpool_maglev_table(pool, fams[f], &table[f], &cfg.m[f]))
 			snat_die("snatpool_maglev_table failed");
-		if (bpf_map__set_max_entries(pools[f], n ? (uint32_t)n : 1) ||
-		    bpf_map__set_max_entries(tables[f], cfg.m[f] ? cfg.m[f] : 1))
+		cfg.mbase[f] = melems;
+		melems += maglev_elems(cfg.m[f]);
+		if (bpf_map__set_max_entries(pools[f], n ? (uint32_t)n : 1))
 			snat_die("sizing the maps failed");
 	}
+	if (bpf_map__set_max_entries(skel->maps.snat_maglev, melems ? melems : 1))
+		snat_die("sizing the maps failed");
 	/* on a verifier rejection libbpf prints the log (LIBBPF_WARN) */
 	err = snat_bpf__load(skel);
 	if (err)
@@ -189,8 +216,9 @@ struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
 			snatpool_pool_addr(pool, fams[f], i, addrs + (size_t)i * alen);
 		fill_array(pools[f], addrs, alen, n);
 		free(addrs);
-		fill_array(tables[f], table[f], 4, cfg.m[f]);
 	}
+	if (melems)
+		fill_maglev(skel->maps.snat_maglev, &cfg, table, melems);
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.snat_cfg), &key, &cfg, BPF_ANY))
 		snat_die("writing the config map: %s", strerror(errno));
 	return skel;

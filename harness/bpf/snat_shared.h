@@ -9,6 +9,7 @@
 #define SNAT_SHARED_H
 
 #include "core/snp_common.h"
+#include "snp_pkt.h"		/* snp_u16 */
 
 /*
  * Algorithm IDs as enum snatpool_algo (include/snatpool.h, frozen), which
@@ -46,6 +47,7 @@ struct snat_cfg {
 	snp_u32 flags;		/* SNAT_F_* */
 	snp_u32 n[2];		/* addresses per family: [0] IPv4, [1] IPv6 */
 	snp_u32 m[2];		/* Maglev table sizes (0: no table) */
+	snp_u32 mbase[2];	/* first snat_maglev element of each table */
 	snp_u32 contiguous[2];	/* 1: the family is one ascending range */
 };
 
@@ -65,5 +67,16 @@ struct snat_meta {
 };
 
 #define SNAT_XSK_MAX 64		/* XSKMAP entries (queues) */
+
+/*
+ * An element of snat_maglev: 4 consecutive 16-bit Maglev table entries.  An
+ * array map rounds each value up to 8 octets, so one entry an element
+ * would take 8 octets a slot (2 MiB for the default M, four times the
+ * library's table); packed, the map is the table's 2 * M octets.
+ */
+#define SNAT_MAGLEV_PER_ELEM 4
+struct snat_maglev_elem {
+	snp_u16 e[SNAT_MAGLEV_PER_ELEM];
+};
 
 #endif /* SNAT_SHARED_H */
