@@ -122,7 +122,7 @@ if [ "$MODE" = bench ]; then
 		fi
 		for algo in $ALGOS; do
 			if run "$h" "$algo" "$pool" "$seed" "$tmp/b" --bench; then
-				grep -E '^(ns_per_pkt|passthrough_ns_per_pkt|added_ns|cost)\.' "$tmp/b.txt"
+				grep -E '^(ns_per_pkt|passthrough_ns_per_pkt|added_ns|cost|translate_ns)\.' "$tmp/b.txt"
 			else
 				fail "bench $h $algo: exit $?: $(last_err "$tmp/b.err")"
 			fi
