@@ -859,7 +859,7 @@ static inline bool ent_alive(const struct snp_ent *e, uint32_t now)
  * bounded, and the result counts only if seq did not move.  Not instrumented
  * by ThreadSanitizer: the races are the design, and seq orders the rest.
  */
-SNP_NO_TSAN static inline __attribute__((always_inline)) int
+SNP_NO_TSAN static SNP_READER_INLINE int
 find_unlocked(struct snp_shard *s, uint64_t kh, int family,
 				     uint8_t proto, const uint8_t *src, uint16_t sport,
 				     struct snp_ent *copy)

@@ -27,6 +27,20 @@
 
 #define SNP_NIL		UINT32_MAX
 #define SNP_NO_TSAN	__attribute__((no_sanitize("thread")))
+#if defined(__SANITIZE_THREAD__)
+#define SNP_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SNP_TSAN 1
+#endif
+#endif
+/* The lock-free readers are inlined, except under ThreadSanitizer: there a
+ * SNP_NO_TSAN function inlined into its caller would be instrumented. */
+#ifdef SNP_TSAN
+#define SNP_READER_INLINE __attribute__((noinline))
+#else
+#define SNP_READER_INLINE inline __attribute__((always_inline))
+#endif
 #define SNP_NPROTO	7		/* protocol slots, see snp_proto_slot() */
 #define SNP_CHUNK_BITS	10
 #define SNP_CHUNK	(1u << SNP_CHUNK_BITS)
