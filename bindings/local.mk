@@ -14,8 +14,8 @@ PY_TESTS_SRC = bindings/python/tests/test_pool.py \
 	bindings/python/tests/test_table.py
 GO_SRC = bindings/go/go.mod bindings/go/doc.go bindings/go/errors.go bindings/go/cshim.go \
 	bindings/go/algo.go bindings/go/pool.go bindings/go/vectors.go \
-	bindings/go/table.go bindings/go/snatpool_test.go \
-	bindings/go/example_test.go bindings/go/table_test.go \
+	bindings/go/table.go bindings/go/portblock.go bindings/go/snatpool_test.go \
+	bindings/go/example_test.go bindings/go/table_test.go bindings/go/portblock_test.go \
 	bindings/go/cmd/snatpool-go/main.go
 BINDINGS_TESTS = tests/bindings/python.sh tests/bindings/go.sh \
 	tests/bindings/install.sh tests/conformance/run.sh \
