@@ -494,7 +494,7 @@ SNATPOOL_API int snatpool_table_lookup(struct snatpool_table *t,
  *         return for @flows[i]
  * For a dataplane's packet burst.  The results are those of @count single
  * lookups, but the cache misses of up to 16 flows overlap: all their hashes
- * come first, then their hash heads and entries are prefetched.
+ * come first, then their hash slots and entries are prefetched.
  * Return: how many were found (@ret[i] == 0); -EINVAL (NULL @t, NULL arrays
  * with @count > 0, @count > INT_MAX).
  */
