@@ -420,7 +420,7 @@ struct snatpool_table_opts {
  * @out:  receives the table (untouched on error)
  * Return: 0; -EINVAL (bad @opts, unknown flags, strategy or permit mode,
  * shards not a power of two, clear >= raise); -SNATPOOL_EALGO;
- * -ENOMEM.  Allocates the shards and their hash heads at once; mappings
+ * -ENOMEM.  Allocates the shards and their hash slots at once; mappings
  * and port spaces as they are first used.
  */
 SNATPOOL_API int snatpool_table_new(const struct snatpool *pool,
