@@ -860,11 +860,10 @@ static inline bool ent_alive(const struct snp_ent *e, uint32_t now)
  * by ThreadSanitizer: the races are the design, and seq orders the rest.
  */
 SNP_NO_TSAN static SNP_READER_INLINE int
-find_unlocked(struct snp_shard *s, uint64_t kh, int family,
-				     uint8_t proto, const uint8_t *src, uint16_t sport,
-				     struct snp_ent *copy)
+find_unlocked(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
+	      const uint8_t *src, uint16_t sport, struct snp_ent *copy)
 {
-	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+	uint32_t seq = snp_read_begin(s);
 	uint32_t i, v, pos, mask, hi, tag = slot_tag(kh), ncap = s->chunks_cap;
 	const struct snp_slots *sl;
 	int found = 0;
@@ -896,17 +895,13 @@ find_unlocked(struct snp_shard *s, uint64_t kh, int family,
 			break;
 		}
 	}
-	atomic_thread_fence(memory_order_acquire);
-	if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq)
-		return -1;
-	return found;
+	return snp_read_valid(s, seq) ? found : -1;
 }
 
 /* The lookup of a flow whose key hash is @kh, in shard @s. */
 static inline __attribute__((always_inline)) int
 lookup_hashed(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
-			 const struct snatpool_flow *f, uint32_t now,
-			 struct snatpool_mapping *out)
+	      const struct snatpool_flow *f, uint32_t now, struct snatpool_mapping *out)
 {
 	struct snp_ent copy;
 	uint32_t idx;
@@ -986,15 +981,14 @@ SNP_NO_TSAN static SNP_READER_INLINE int
 read_candidate(const struct snp_shard *s, const struct snp_ent *cand,
 	       const struct snatpool_flow *f, struct snp_ent *copy)
 {
-	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+	uint32_t seq = snp_read_begin(s);
 
 	if (seq & 1)
 		return -1;
 	*copy = *cand;
 	if (!(copy->flags & SNP_E_USED) || !key_eq(copy, f->family, f->proto, f->src, f->sport))
 		return -1;
-	atomic_thread_fence(memory_order_acquire);
-	return atomic_load_explicit(&s->seq, memory_order_relaxed) == seq ? 1 : -1;
+	return snp_read_valid(s, seq) ? 1 : -1;
 }
 
 #define SNP_LOOKUP_BURST 16

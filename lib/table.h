@@ -241,6 +241,19 @@ static inline void snp_shard_unlock(struct snp_shard *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* The reader side: a sequence number to read under (odd: a writer is busy,
+ * do not start), then whether what was read since may be used. */
+static inline uint32_t snp_read_begin(const struct snp_shard *s)
+{
+	return atomic_load_explicit(&s->seq, memory_order_acquire);
+}
+
+static inline bool snp_read_valid(const struct snp_shard *s, uint32_t seq)
+{
+	atomic_thread_fence(memory_order_acquire);
+	return atomic_load_explicit(&s->seq, memory_order_relaxed) == seq;
+}
+
 /* ---- table.c ---- */
 int snp_proto_slot(uint8_t proto);
 static inline struct snp_ent *snp_ent_at(struct snp_shard *s, uint32_t idx)

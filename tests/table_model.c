@@ -424,6 +424,18 @@ static void ship(struct snatpool_table *t, struct snatpool_table *sb, struct mod
 	}
 }
 
+/* No port was ever freed: every free port is fresh. */
+static void forget_freed(struct model *m)
+{
+	int fi, pi, a, p;
+
+	for (fi = 0; fi < 2; fi++)
+		for (pi = 0; pi < NPROTO; pi++)
+			for (a = 0; a < MAXA; a++)
+				for (p = 0; p < NPORT; p++)
+					m->freed[fi][pi][a][p] = INT32_MIN;
+}
+
 static void run(const struct cfg *c, long ops)
 {
 	static struct model m;
@@ -431,15 +443,7 @@ static void run(const struct cfg *c, long ops)
 	long i;
 
 	memset(&m, 0, sizeof(m));
-	{
-		int fi, pi, a, p;
-
-		for (fi = 0; fi < 2; fi++)
-			for (pi = 0; pi < NPROTO; pi++)
-				for (a = 0; a < MAXA; a++)
-					for (p = 0; p < NPORT; p++)
-						m.freed[fi][pi][a][p] = INT32_MIN;
-	}
+	forget_freed(&m);
 	m.c = c;
 	m.now = 1000;
 	t = new_table(c, true);
@@ -522,15 +526,7 @@ static void run(const struct cfg *c, long ops)
 			memset(&m.allocations, 0, sizeof(uint64_t) * 9);
 			for (key2 = 0; key2 < NKEYS; key2++)
 				m.k[key2].fresh = false;
-			{
-				int fi, pi, a, p;
-
-				for (fi = 0; fi < 2; fi++)
-					for (pi = 0; pi < NPROTO; pi++)
-						for (a = 0; a < MAXA; a++)
-							for (p = 0; p < NPORT; p++)
-								m.freed[fi][pi][a][p] = INT32_MIN;
-			}
+			forget_freed(&m);
 			compare(t, &m, "after load");
 		}
 	}

@@ -9,7 +9,6 @@
 #define SNAT_SHARED_H
 
 #include "core/snp_common.h"
-#include "snp_pkt.h"		/* snp_u16 */
 
 /*
  * Algorithm IDs as enum snatpool_algo (include/snatpool.h, frozen), which

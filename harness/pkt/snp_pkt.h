@@ -27,12 +27,6 @@
 
 #include "core/snp_common.h"
 
-#if defined(__bpf__) && !defined(SNP_HAVE_STDINT)
-typedef __u16 snp_u16;
-#else
-typedef uint16_t snp_u16;
-#endif
-
 #define SNP_ETH_HLEN     14
 #define SNP_ETH_P_IPV4   0x0800
 #define SNP_ETH_P_IPV6   0x86dd

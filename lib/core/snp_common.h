@@ -15,11 +15,13 @@
 /* BPF programs get their fixed-width types from the kernel UAPI. */
 #include <linux/types.h>
 typedef __u8  snp_u8;
+typedef __u16 snp_u16;
 typedef __u32 snp_u32;
 typedef __u64 snp_u64;
 #else
 #include <stdint.h>
 typedef uint8_t  snp_u8;
+typedef uint16_t snp_u16;
 typedef uint32_t snp_u32;
 typedef uint64_t snp_u64;
 #endif
