@@ -189,7 +189,8 @@ struct snatpool_table {
 	snatpool_table_event_cb event_cb;
 	void     *event_ctx;
 	uint64_t  seed;
-	uint64_t  seed_mix;		/* mix64(seed): IPv4's constant half of snp_src_hash() */
+	uint64_t  seed_mix;		/* mix64(seed): whitens IPv4 keys in snp_key_hash() */
+	const uint8_t *xaddrs[2];	/* the pool's addresses, per family (lookups) */
 	uint32_t  fingerprint;		/* of the pool: snapshots and HA records */
 	uint16_t  port_lo, port_hi;
 	uint32_t  nports;
@@ -287,6 +288,15 @@ static inline uint64_t mix64(uint64_t x)
 	return x;
 }
 
+/*
+ * The hashes of a flow.  The source hash picks the shard (its top bits:
+ * every flow of a source lives in one shard, for the quota) and, without
+ * address persistence, the first address tried (its low half).  The key
+ * hash picks the home slot (low bits) and the slot tag (top 8 bits).  Both
+ * are on every lookup's path, so IPv4, the common case, costs one multiply
+ * for the source and one mix64() for the key, and neither waits for the
+ * other.
+ */
 static inline uint64_t snp_src_hash(const struct snatpool_table *t, int family,
 				    const uint8_t *src)
 {
@@ -299,14 +309,20 @@ static inline uint64_t snp_src_hash(const struct snatpool_table *t, int family,
 		return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)family);
 	}
 	memcpy(&v, src, 4);
-	return mix64(v ^ t->seed_mix ^ (uint64_t)family);	/* b = 0 */
+	return (uint64_t)(v ^ (uint32_t)t->seed) * 0x9e3779b97f4a7c15ull;
 }
 
-static inline uint64_t snp_key_hash(uint64_t h, int family, uint8_t proto,
+static inline uint64_t snp_key_hash(const struct snatpool_table *t, uint64_t h,
+				    int family, uint8_t proto, const uint8_t *src,
 				    uint16_t sport)
 {
-	return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 |
-			  (family == AF_INET6)));
+	uint32_t v;
+
+	if (family == AF_INET6)
+		return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 | 1));
+	memcpy(&v, src, 4);
+	return mix64(((uint64_t)v << 32 | (uint64_t)sport << 16 | (uint64_t)proto << 8) ^
+		     t->seed_mix);
 }
 
 struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h);

@@ -177,7 +177,7 @@ static int decode(const struct snatpool_table *t, const uint8_t *r, struct drec 
 static int apply(struct snatpool_table *t, const struct drec *d, uint32_t now)
 {
 	uint64_t h = snp_src_hash(t, d->family, d->src);
-	uint64_t kh = snp_key_hash(h, d->family, d->proto, d->sport);
+	uint64_t kh = snp_key_hash(t, h, d->family, d->proto, d->src, d->sport);
 	struct snp_shard *s = snp_shard_of(t, h);
 	uint32_t idx, remaining = d->remaining < t->timeout ? d->remaining : t->timeout;
 	bool idle = d->flags & D_F_IDLE;

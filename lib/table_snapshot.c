@@ -441,7 +441,7 @@ SNP_API int snatpool_table_load_mem(struct snatpool_table *t, const void *buf,
 	for (i = 0; i < count; i++) {
 		struct lrec *l = v[i];
 		uint64_t h = snp_src_hash(t, l->family, l->src);
-		uint64_t kh = snp_key_hash(h, l->family, l->proto, l->sport);
+		uint64_t kh = snp_key_hash(t, h, l->family, l->proto, l->src, l->sport);
 		struct snp_shard *s = snp_shard_of(t, h);
 		uint32_t rem = l->remaining < t->timeout ? l->remaining : t->timeout;
 		uint32_t snow = (int32_t)(s->last_now - now) > 0 ? s->last_now : now;
