@@ -43,7 +43,7 @@ int snp_proto_slot(uint8_t proto)
 
 struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h)
 {
-	return &t->shards[t->shard_bits ? h >> (64 - t->shard_bits) : 0];
+	return &t->shards[(h >> 56) & t->shard_mask];	/* nshards <= 256 */
 }
 
 uint32_t snp_clamp_now(uint32_t *last, uint32_t now)
@@ -448,10 +448,12 @@ static void sub_dec(struct snp_shard *s, const uint8_t *addr, bool v6)
 
 /* ---- mappings ---- */
 
-static inline void fill_mapping(const struct snatpool_table *t,
-				const struct snp_ent *e, struct snatpool_mapping *m)
+/* Fill @m from @e, an entry of family @v6 (a constant in the lookups). */
+static inline __attribute__((always_inline)) void
+fill_mapping_fam(const struct snatpool_table *t, const struct snp_ent *e,
+		 struct snatpool_mapping *m, const bool v6)
 {
-	bool v6 = e->flags & SNP_E_V6, idle = e->flags & SNP_E_IDLE;
+	bool idle = e->flags & SNP_E_IDLE;
 
 	/* every field and gap written once: no memset first */
 	memset(&m->proto, 0, offsetof(struct snatpool_mapping, sport) -
@@ -475,6 +477,12 @@ static inline void fill_mapping(const struct snatpool_table *t,
 	m->flows = idle ? 0 : e->nflows;
 	m->expires = idle ? e->deadline : 0;
 	m->flags = e->flags & SNP_E_PRESERVED ? SNATPOOL_MAP_F_PRESERVED : 0;
+}
+
+static inline void fill_mapping(const struct snatpool_table *t,
+				const struct snp_ent *e, struct snatpool_mapping *m)
+{
+	fill_mapping_fam(t, e, m, e->flags & SNP_E_V6);
 }
 
 void snp_fill_mapping(const struct snatpool_table *t, const struct snp_ent *e,
@@ -902,9 +910,10 @@ struct snp_rkey {
 	bool v6;
 };
 
-static inline struct snp_rkey rkey_of(const struct snatpool_flow *f)
+static inline __attribute__((always_inline)) struct snp_rkey
+rkey_of(const struct snatpool_flow *f, const bool v6)
 {
-	struct snp_rkey k = { f->src, 0, f->family == AF_INET6 };
+	struct snp_rkey k = { f->src, 0, v6 };
 	union { struct { uint16_t sport; uint8_t proto, flags; } f; uint32_t w; } u;
 
 	u.f.sport = f->sport;
@@ -973,7 +982,7 @@ static __attribute__((noinline)) int
 lookup_hashed(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	      const struct snatpool_flow *f, uint32_t now, struct snatpool_mapping *out)
 {
-	struct snp_rkey k = rkey_of(f);
+	struct snp_rkey k = rkey_of(f, f->family == AF_INET6);
 	struct snp_ent copy;
 	uint32_t idx;
 	int err = 0, tries, r;
@@ -999,30 +1008,37 @@ lookup_hashed(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	return err;
 }
 
-SNP_API int snatpool_table_lookup(struct snatpool_table *t,
-				  const struct snatpool_flow *f, uint32_t now,
-				  struct snatpool_mapping *out)
+/* The lookup of a flow of family @v6, a constant: few instructions, see above. */
+static inline __attribute__((always_inline)) int
+lookup_fam(struct snatpool_table *t, const struct snatpool_flow *f, uint32_t now,
+	   struct snatpool_mapping *out, const bool v6)
 {
-	struct snp_shard *s;
-	struct snp_rkey k;
+	const int family = v6 ? AF_INET6 : AF_INET;
+	uint64_t h = snp_src_hash(t, family, f->src);
+	uint64_t kh = snp_key_hash(t, h, family, f->proto, f->src, f->sport);
+	struct snp_shard *s = snp_shard_of(t, h);
+	struct snp_rkey k = rkey_of(f, v6);
 	struct snp_ent copy;
-	uint64_t h, kh;
-	int r;
+	int r = find_unlocked(s, kh, &k, &copy);
 
-	if (!flow_ok(t, f))
-		return check_flow_err(t, f);
-	h = snp_src_hash(t, f->family, f->src);
-	kh = snp_key_hash(t, h, f->family, f->proto, f->src, f->sport);
-	s = snp_shard_of(t, h);
-	k = rkey_of(f);
-	r = find_unlocked(s, kh, &k, &copy);
 	if (r < 0)
 		return lookup_hashed(t, s, kh, f, now, out);
 	if (!r || !ent_alive(&copy, now))
 		return -ENOENT;
 	if (out)
-		fill_mapping(t, &copy, out);
+		fill_mapping_fam(t, &copy, out, v6);
 	return 0;
+}
+
+SNP_API int snatpool_table_lookup(struct snatpool_table *t,
+				  const struct snatpool_flow *f, uint32_t now,
+				  struct snatpool_mapping *out)
+{
+	if (!flow_ok(t, f))
+		return check_flow_err(t, f);
+	if (f->family == AF_INET)
+		return lookup_fam(t, f, now, out, false);
+	return lookup_fam(t, f, now, out, true);
 }
 
 /*
@@ -1064,7 +1080,7 @@ read_candidate(const struct snp_shard *s, const struct snp_ent *cand,
 	       const struct snatpool_flow *f, struct snp_ent *copy)
 {
 	uint32_t seq = snp_read_begin(s);
-	struct snp_rkey k = rkey_of(f);
+	struct snp_rkey k = rkey_of(f, f->family == AF_INET6);
 
 	if (seq & 1)
 		return -1;
@@ -1554,7 +1570,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 		if (!t->ports[v6] || build_order(t, v6))
 			goto nomem;
 	}
-	t->shard_bits = (uint32_t)__builtin_ctz(t->nshards);
+	t->shard_mask = t->nshards - 1;
 	t->shards = calloc(t->nshards, sizeof(*t->shards));
 	if (!t->shards)
 		goto nomem;

@@ -194,7 +194,7 @@ struct snatpool_table {
 	uint32_t  fingerprint;		/* of the pool: snapshots and HA records */
 	uint16_t  port_lo, port_hi;
 	uint32_t  nports;
-	uint32_t  nshards, shard_bits;
+	uint32_t  nshards, shard_mask;
 	struct snp_shard *shards;
 	/* one mapping (transparent huge pages asked for) holds every shard's
 	 * hash slots and, as far as it goes, the entry chunks: lookups miss
@@ -294,8 +294,7 @@ static inline uint64_t mix64(uint64_t x)
  * address persistence, the first address tried (its low half).  The key
  * hash picks the home slot (low bits) and the slot tag (top 8 bits).  Both
  * are on every lookup's path, so IPv4, the common case, costs one multiply
- * for the source and one mix64() for the key, and neither waits for the
- * other.
+ * for each, and neither waits for the other.
  */
 static inline uint64_t snp_src_hash(const struct snatpool_table *t, int family,
 				    const uint8_t *src)
@@ -316,13 +315,19 @@ static inline uint64_t snp_key_hash(const struct snatpool_table *t, uint64_t h,
 				    int family, uint8_t proto, const uint8_t *src,
 				    uint16_t sport)
 {
+	unsigned __int128 p;
+	uint64_t k;
 	uint32_t v;
 
 	if (family == AF_INET6)
 		return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 | 1));
+	/* the whole key in one word, then one 64x64->128 multiply whose
+	 * halves are folded (wyhash's "mum"): every bit of the result
+	 * depends on every bit of the key */
 	memcpy(&v, src, 4);
-	return mix64(((uint64_t)v << 32 | (uint64_t)sport << 16 | (uint64_t)proto << 8) ^
-		     t->seed_mix);
+	k = ((uint64_t)v << 32 | (uint64_t)sport << 16 | (uint64_t)proto << 8) ^ t->seed_mix;
+	p = (unsigned __int128)k * 0x9e3779b97f4a7c15ull;
+	return (uint64_t)p ^ (uint64_t)(p >> 64);
 }
 
 struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h);
