@@ -23,7 +23,7 @@
  * bursts.
  *
  * The lookup comparison runs with both structures full, alternating table
- * and rte_hash measurements in 5 rounds and keeping each one's best round.
+ * and rte_hash measurements in 9 rounds and keeping each one's best round.
  *
  * usage: bench_table [N]   (EAL runs with --no-huge --no-pci, no shared config)
  */
@@ -156,6 +156,7 @@ static struct snatpool_table *new_table(void)
 enum op { OP_CLAIM, OP_LOOKUP, OP_RELEASE, OP_RTE_LOOKUP, OP_BURST, OP_RTE_BULK };
 
 #define BURST 32
+#define LOOKUP_ROUNDS 9	/* side by side lookup rounds, best of each kept */
 
 struct job {
 	struct snatpool_table *t;
@@ -371,7 +372,7 @@ int main(int argc, char **argv)
 		int round, k, th;
 
 		run(t, OP_CLAIM, 1, false);
-		for (round = 0; round < 5; round++)
+		for (round = 0; round < LOOKUP_ROUNDS; round++)
 			for (th = 1; th <= 2; th++)
 				for (k = 0; k < 4; k++) {
 					double r = run(t, ops[k], th, true);
