@@ -588,21 +588,10 @@ int snp_permit_add(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	return 1;
 }
 
-static inline int check_flow(const struct snatpool_table *t, const struct snatpool_flow *f,
-		      int *slot)
-{
-	if (!t || !f || (f->family != AF_INET && f->family != AF_INET6))
-		return -EINVAL;
-	*slot = snp_proto_slot(f->proto);
-	if (*slot < 0)
-		return -EPROTONOSUPPORT;
-	if ((f->proto == IPPROTO_ICMP && f->family != AF_INET) ||
-	    (f->proto == IPPROTO_ICMPV6 && f->family != AF_INET6))
-		return -EPROTONOSUPPORT;
-	return 0;
-}
-
-/* Families a protocol may come in: bit 0 IPv4, bit 1 IPv6 (see above). */
+/*
+ * The families a protocol may come in (bit 0 IPv4, bit 1 IPv6): the one
+ * statement of which flows a table takes.  Every one has a port-space slot.
+ */
 static const uint8_t proto_fams[256] = {
 	[IPPROTO_TCP]		= 3,
 	[IPPROTO_UDP]		= 3,
@@ -613,11 +602,23 @@ static const uint8_t proto_fams[256] = {
 	[IPPROTO_UDPLITE]	= 3,
 };
 
-/* check_flow(), in a few instructions for the lookups' paths. */
+/* A flow a table takes, in a few instructions for the lookups' paths. */
 static inline bool flow_ok(const struct snatpool_table *t, const struct snatpool_flow *f)
 {
 	return t && f && (f->family == AF_INET || f->family == AF_INET6) &&
 	       (proto_fams[f->proto] >> (f->family == AF_INET6) & 1);
+}
+
+/* 0 and the flow's protocol slot; -EINVAL; -EPROTONOSUPPORT. */
+static inline int check_flow(const struct snatpool_table *t, const struct snatpool_flow *f,
+			     int *slot)
+{
+	if (!t || !f || (f->family != AF_INET && f->family != AF_INET6))
+		return -EINVAL;
+	if (!flow_ok(t, f))
+		return -EPROTONOSUPPORT;
+	*slot = snp_proto_slot(f->proto);
+	return 0;
 }
 
 /* The error of a flow flow_ok() refused. */
