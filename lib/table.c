@@ -25,20 +25,23 @@
 
 #include "table.h"
 
-/* Port-space slot of a protocol plus one; 0: unsupported. */
-static const uint8_t proto_slot1[256] = {
-	[IPPROTO_TCP]		= 1,
-	[IPPROTO_UDP]		= 2,
-	[IPPROTO_ICMP]		= 3,
-	[IPPROTO_ICMPV6]	= 3,	/* one identifier space per family */
-	[IPPROTO_DCCP]		= 4,
-	[IPPROTO_SCTP]		= 5,
-	[IPPROTO_UDPLITE]	= 6,
+/*
+ * The protocols a table takes: each one's port-space slot (plus one; 0: not
+ * taken) and the families it may come in (bit 0 IPv4, bit 1 IPv6).
+ */
+static const struct { uint8_t slot1, fams; } protos[256] = {
+	[IPPROTO_TCP]		= { 1, 3 },
+	[IPPROTO_UDP]		= { 2, 3 },
+	[IPPROTO_ICMP]		= { 3, 1 },
+	[IPPROTO_ICMPV6]	= { 3, 2 },	/* one identifier space per family */
+	[IPPROTO_DCCP]		= { 4, 3 },
+	[IPPROTO_SCTP]		= { 5, 3 },
+	[IPPROTO_UDPLITE]	= { 6, 3 },
 };
 
 int snp_proto_slot(uint8_t proto)
 {
-	return (int)proto_slot1[proto] - 1;
+	return (int)protos[proto].slot1 - 1;
 }
 
 struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h)
@@ -71,13 +74,45 @@ static inline bool addr_eq(const uint8_t *a, const uint8_t *b, bool v6)
 	return !((x0 ^ y0) | (x1 ^ y1));
 }
 
-static inline bool key_eq(const struct snp_ent *e, int family, uint8_t proto,
-			  const uint8_t *src, uint16_t sport)
-{
-	bool v6 = family == AF_INET6;
+/*
+ * A key as every find compares it, with the lock or without: the entry's
+ * octets 16-19 (sport, proto, flags) must equal @word under SNP_KEYW_MASK
+ * (the flags' SNP_E_USED and SNP_E_V6), and its source the key's.  An
+ * entry not in use never matches.
+ */
+#define SNP_KEYW_MASK	(0xffffffu | (uint32_t)(SNP_E_USED | SNP_E_V6) << 24)
 
-	return e->sport == sport && e->proto == proto &&
-	       !!(e->flags & SNP_E_V6) == v6 && addr_eq(e->src, src, v6);
+struct snp_rkey {
+	const uint8_t *src;
+	uint32_t word;
+	bool v6;
+};
+
+static inline __attribute__((always_inline)) struct snp_rkey
+rkey_make(bool v6, uint8_t proto, const uint8_t *src, uint16_t sport)
+{
+	struct snp_rkey k = { src, 0, v6 };
+	union { struct { uint16_t sport; uint8_t proto, flags; } f; uint32_t w; } u;
+
+	u.f.sport = sport;
+	u.f.proto = proto;
+	u.f.flags = SNP_E_USED | (v6 ? SNP_E_V6 : 0);
+	k.word = u.w;
+	return k;
+}
+
+static inline __attribute__((always_inline)) struct snp_rkey
+rkey_of(const struct snatpool_flow *f, const bool v6)
+{
+	return rkey_make(v6, f->proto, f->src, f->sport);
+}
+
+static inline bool rkey_eq(const struct snp_ent *e, const struct snp_rkey *k)
+{
+	uint32_t w;
+
+	memcpy(&w, &e->sport, 4);
+	return !((w ^ k->word) & SNP_KEYW_MASK) && addr_eq(e->src, k->src, k->v6);
 }
 
 static inline uint32_t slot_tag(uint64_t kh)
@@ -96,10 +131,10 @@ uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
 {
 	const struct snp_slots *sl = slots_of(s);
 	uint32_t pos = (uint32_t)kh & sl->mask, tag = slot_tag(kh), v;
+	struct snp_rkey k = rkey_make(family == AF_INET6, proto, src, sport);
 
 	for (; (v = sl->v[pos]) != SNP_SLOT_EMPTY; pos = (pos + 1) & sl->mask)
-		if ((v & ~SNP_IDX_MASK) == tag &&
-		    key_eq(snp_ent_at(s, v & SNP_IDX_MASK), family, proto, src, sport))
+		if ((v & ~SNP_IDX_MASK) == tag && rkey_eq(snp_ent_at(s, v & SNP_IDX_MASK), &k))
 			return v & SNP_IDX_MASK;
 	return SNP_NIL;
 }
@@ -464,12 +499,12 @@ fill_mapping_fam(const struct snatpool_table *t, const struct snp_ent *e,
 	m->xindex = e->xidx;
 	if (v6) {
 		memcpy(m->src, e->src, 16);
-		memcpy(m->xaddr, t->xaddrs[1] + (size_t)e->xidx * 16, 16);
+		memcpy(m->xaddr, t->pool->v6.addrs + (size_t)e->xidx * 16, 16);
 	} else {
 		memset(m->src, 0, 16);
 		memcpy(m->src, e->src, 4);
 		memset(m->xaddr, 0, 16);
-		memcpy(m->xaddr, t->xaddrs[0] + (size_t)e->xidx * 4, 4);
+		memcpy(m->xaddr, t->pool->v4.addrs + (size_t)e->xidx * 4, 4);
 	}
 	memset(&m->xport, 0, offsetof(struct snatpool_mapping, flows) -
 	       offsetof(struct snatpool_mapping, xport));
@@ -588,25 +623,11 @@ int snp_permit_add(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	return 1;
 }
 
-/*
- * The families a protocol may come in (bit 0 IPv4, bit 1 IPv6): the one
- * statement of which flows a table takes.  Every one has a port-space slot.
- */
-static const uint8_t proto_fams[256] = {
-	[IPPROTO_TCP]		= 3,
-	[IPPROTO_UDP]		= 3,
-	[IPPROTO_ICMP]		= 1,
-	[IPPROTO_ICMPV6]	= 2,
-	[IPPROTO_DCCP]		= 3,
-	[IPPROTO_SCTP]		= 3,
-	[IPPROTO_UDPLITE]	= 3,
-};
-
 /* A flow a table takes, in a few instructions for the lookups' paths. */
 static inline bool flow_ok(const struct snatpool_table *t, const struct snatpool_flow *f)
 {
 	return t && f && (f->family == AF_INET || f->family == AF_INET6) &&
-	       (proto_fams[f->proto] >> (f->family == AF_INET6) & 1);
+	       (protos[f->proto].fams >> (f->family == AF_INET6) & 1);
 }
 
 /* 0 and the flow's protocol slot; -EINVAL; -EPROTONOSUPPORT. */
@@ -815,7 +836,7 @@ SNP_API int snatpool_table_claim(struct snatpool_table *t,
 	mflags = SNATPOOL_MAP_F_NEW;
 done:
 	if (out) {
-		snp_fill_mapping(t, e, out);
+		fill_mapping(t, e, out);
 		out->flags |= mflags;
 	}
 	snp_shard_unlock(s);
@@ -898,41 +919,6 @@ static inline bool ent_alive(const struct snp_ent *e, uint32_t now)
 }
 
 /*
- * A key as the lock-free readers compare it: the entry's octets 16-19
- * (sport, proto, flags) must equal @word under SNP_KEYW_MASK (the flags'
- * SNP_E_USED and SNP_E_V6), and its source the flow's.  An entry not in use
- * never matches.
- */
-#define SNP_KEYW_MASK	(0xffffffu | (uint32_t)(SNP_E_USED | SNP_E_V6) << 24)
-
-struct snp_rkey {
-	const uint8_t *src;
-	uint32_t word;
-	bool v6;
-};
-
-static inline __attribute__((always_inline)) struct snp_rkey
-rkey_of(const struct snatpool_flow *f, const bool v6)
-{
-	struct snp_rkey k = { f->src, 0, v6 };
-	union { struct { uint16_t sport; uint8_t proto, flags; } f; uint32_t w; } u;
-
-	u.f.sport = f->sport;
-	u.f.proto = f->proto;
-	u.f.flags = SNP_E_USED | (k.v6 ? SNP_E_V6 : 0);
-	k.word = u.w;
-	return k;
-}
-
-static inline bool rkey_eq(const struct snp_ent *e, const struct snp_rkey *k)
-{
-	uint32_t w;
-
-	memcpy(&w, &e->sport, 4);
-	return !((w ^ k->word) & SNP_KEYW_MASK) && addr_eq(e->src, k->src, k->v6);
-}
-
-/*
  * The seqlock reader: copy the entry of the key, or learn there is none,
  * without the lock; 1 found, 0 not found, -1 raced (retry or lock).  It reads
  * what writers may be changing: every chunk index is checked before use
@@ -960,7 +946,7 @@ find_unlocked(const struct snp_shard *s, uint64_t kh, const struct snp_rkey *k,
 	for (;; pos = (pos + 1) & mask) {
 		v = *(const volatile uint32_t *)&sl->v[pos];
 		if (v == SNP_SLOT_EMPTY)
-			return snp_read_valid(s, seq) && !(seq & 1) ? 0 : -1;
+			return snp_read_valid(s, seq) ? 0 : -1;
 		if ((v & ~SNP_IDX_MASK) == tag) {
 			idx = v & SNP_IDX_MASK;
 			if ((idx >> SNP_CHUNK_BITS) >= s->chunks_cap)
@@ -970,7 +956,7 @@ find_unlocked(const struct snp_shard *s, uint64_t kh, const struct snp_rkey *k,
 				return -1;
 			*copy = c[idx & (SNP_CHUNK - 1)];	/* a few loads, inline */
 			if (rkey_eq(copy, k))
-				return snp_read_valid(s, seq) && !(seq & 1) ? 1 : -1;
+				return snp_read_valid(s, seq) ? 1 : -1;
 		}
 		if (!left--)
 			return -1;
@@ -1085,8 +1071,6 @@ read_candidate(const struct snp_shard *s, const struct snp_ent *cand,
 	uint32_t seq = snp_read_begin(s);
 	struct snp_rkey k = rkey_of(f, f->family == AF_INET6);
 
-	if (seq & 1)
-		return -1;
 	*copy = *cand;
 	if (!rkey_eq(copy, &k))
 		return -1;
@@ -1143,7 +1127,7 @@ SNP_API int snatpool_table_lookup_burst(struct snatpool_table *t,
 			if (cand[i] && read_candidate(sh[i], cand[i], &f[i], &copy) > 0) {
 				ret[base + i] = ent_alive(&copy, now) ? 0 : -ENOENT;
 				if (!ret[base + i])
-					snp_fill_mapping(t, &copy, &out[base + i]);
+					fill_mapping(t, &copy, &out[base + i]);
 			} else {
 				ret[base + i] = lookup_hashed(t, sh[i], kh[i], &f[i], now,
 							      &out[base + i]);
@@ -1218,7 +1202,7 @@ SNP_API int snatpool_table_lookup_xlat(struct snatpool_table *t, int family,
 	if (!ent_alive(snp_ent_at(s, idx), now))
 		err = -ENOENT;
 	else if (out)
-		snp_fill_mapping(t, snp_ent_at(s, idx), out);
+		fill_mapping(t, snp_ent_at(s, idx), out);
 	snp_shard_unlock(s);
 	return err;
 }
@@ -1302,7 +1286,7 @@ SNP_API int snatpool_table_walk(struct snatpool_table *t, uint32_t now,
 			e = snp_ent_at(s, sl->v[j] & SNP_IDX_MASK);
 			if (!ent_alive(e, now))
 				continue;
-			snp_fill_mapping(t, e, &m);
+			fill_mapping(t, e, &m);
 			ret = cb(&m, ctx);
 		}
 		snp_shard_unlock(s);
@@ -1560,8 +1544,6 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	if (!t->seed && getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
 		t->seed = (uint64_t)(uintptr_t)t ^ 0x5a5a5a5a5a5a5a5aull;
 	t->seed_mix = mix64(t->seed);
-	t->xaddrs[0] = pool->v4.addrs;
-	t->xaddrs[1] = pool->v6.addrs;
 	snatpool_pool_ports(pool, &t->port_lo, &t->port_hi);
 	t->nports = (uint32_t)t->port_hi - t->port_lo + 1;
 	t->fingerprint = snp_pool_fingerprint(pool);

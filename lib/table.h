@@ -190,7 +190,6 @@ struct snatpool_table {
 	void     *event_ctx;
 	uint64_t  seed;
 	uint64_t  seed_mix;		/* mix64(seed): whitens IPv4 keys in snp_key_hash() */
-	const uint8_t *xaddrs[2];	/* the pool's addresses, per family (lookups) */
 	uint32_t  fingerprint;		/* of the pool: snapshots and HA records */
 	uint16_t  port_lo, port_hi;
 	uint32_t  nports;
@@ -242,8 +241,8 @@ static inline void snp_shard_unlock(struct snp_shard *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* The reader side: a sequence number to read under (odd: a writer is busy,
- * do not start), then whether what was read since may be used. */
+/* The reader side: a sequence number to read under, then whether what was
+ * read since may be used (not if a writer was busy then or came since). */
 static inline uint32_t snp_read_begin(const struct snp_shard *s)
 {
 	return atomic_load_explicit(&s->seq, memory_order_acquire);
@@ -252,7 +251,7 @@ static inline uint32_t snp_read_begin(const struct snp_shard *s)
 static inline bool snp_read_valid(const struct snp_shard *s, uint32_t seq)
 {
 	atomic_thread_fence(memory_order_acquire);
-	return atomic_load_explicit(&s->seq, memory_order_relaxed) == seq;
+	return !(seq & 1) && atomic_load_explicit(&s->seq, memory_order_relaxed) == seq;
 }
 
 /* ---- table.c ---- */
