@@ -230,6 +230,43 @@ func (p *Pool) release() {
 	}
 }
 
+// pinned is a C object built on a pool (a table, a port block plan): the
+// pool stays pinned while the object lives.  Methods of the object take
+// handle() for the object and then RUnlock mu.
+type pinned[T any] struct {
+	mu   sync.RWMutex
+	h    *T
+	pool *Pool
+	free func(*T)
+}
+
+// close frees the object the first time; it reports whether it did, so that
+// the owner clears its finalizer.
+func (o *pinned[T]) close() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.h == nil {
+		return false
+	}
+	o.free(o.h)
+	o.h = nil
+	o.pool.release()
+	return true
+}
+
+// handle returns the object with the read lock held; call o.mu.RUnlock().
+func (o *pinned[T]) handle() (*T, error) {
+	if o == nil {
+		return nil, ErrClosed
+	}
+	o.mu.RLock()
+	if o.h == nil {
+		o.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	return o.h, nil
+}
+
 // handle returns the C pool with the read lock held; call p.mu.RUnlock().
 func (p *Pool) handle() (*C.struct_snatpool, error) {
 	if p == nil {

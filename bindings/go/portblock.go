@@ -11,7 +11,6 @@ import "C"
 import (
 	"net/netip"
 	"runtime"
-	"sync"
 	"unsafe"
 )
 
@@ -31,11 +30,9 @@ type PortBlockOptions struct {
 // concurrent use.  Close frees it (a finalizer does if Close was never
 // called); the pool's memory lives at least as long as the plan.
 type PortBlock struct {
-	mu   sync.RWMutex
-	pb   *C.struct_snatpool_portblock
-	pool *Pool
-	saf  C.int // subscriber family
-	xaf  C.int // pool family handed out
+	pinned[C.struct_snatpool_portblock]
+	saf C.int // subscriber family
+	xaf C.int // pool family handed out
 }
 
 // Block is one subscriber's share: the pool address and its port range.
@@ -81,38 +78,19 @@ func NewPortBlock(pool *Pool, o PortBlockOptions) (*PortBlock, error) {
 		pool.release()
 		return nil, err
 	}
-	p := &PortBlock{pb: pb, pool: pool, saf: af, xaf: xaf}
+	p := &PortBlock{pinned: pinned[C.struct_snatpool_portblock]{h: pb, pool: pool,
+		free: func(pb *C.struct_snatpool_portblock) { C.snatpool_portblock_free(pb) }},
+		saf: af, xaf: xaf}
 	runtime.SetFinalizer(p, (*PortBlock).Close)
 	return p, nil
 }
 
 // Close frees the plan (no goroutine may still use it).  Idempotent.
 func (p *PortBlock) Close() error {
-	if p == nil {
-		return nil
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.pb != nil {
-		C.snatpool_portblock_free(p.pb)
-		p.pb = nil
-		p.pool.release()
+	if p != nil && p.close() {
 		runtime.SetFinalizer(p, nil)
 	}
 	return nil
-}
-
-// handle returns the plan with the read lock held; call p.mu.RUnlock().
-func (p *PortBlock) handle() (*C.struct_snatpool_portblock, error) {
-	if p == nil {
-		return nil, ErrClosed
-	}
-	p.mu.RLock()
-	if p.pb == nil {
-		p.mu.RUnlock()
-		return nil, ErrClosed
-	}
-	return p.pb, nil
 }
 
 // Map returns the block of subscriber src (an IPv6 subscriber: any address

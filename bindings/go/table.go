@@ -15,7 +15,6 @@ import (
 	"net/netip"
 	"runtime"
 	"runtime/cgo"
-	"sync"
 	"unsafe"
 )
 
@@ -158,9 +157,7 @@ type TableStats struct {
 // Close frees it (a finalizer does if Close was never called); the pool's
 // memory lives at least as long as the table.
 type Table struct {
-	mu   sync.RWMutex
-	t    *C.struct_snatpool_table
-	pool *Pool
+	pinned[C.struct_snatpool_table]
 }
 
 // NewTable creates a table for pool; opts may be nil.
@@ -195,37 +192,18 @@ func NewTable(pool *Pool, opts *TableOptions) (*Table, error) {
 		pool.release()
 		return nil, err
 	}
-	tab := &Table{t: t, pool: pool}
+	tab := &Table{pinned[C.struct_snatpool_table]{h: t, pool: pool,
+		free: func(t *C.struct_snatpool_table) { C.snatpool_table_free(t) }}}
 	runtime.SetFinalizer(tab, (*Table).Close)
 	return tab, nil
 }
 
 // Close frees the table (no goroutine may still use it).  Idempotent.
 func (t *Table) Close() error {
-	if t == nil {
-		return nil
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.t != nil {
-		C.snatpool_table_free(t.t)
-		t.t = nil
-		t.pool.release()
+	if t != nil && t.close() {
 		runtime.SetFinalizer(t, nil)
 	}
 	return nil
-}
-
-func (t *Table) handle() (*C.struct_snatpool_table, error) {
-	if t == nil {
-		return nil, ErrClosed
-	}
-	t.mu.RLock()
-	if t.t == nil {
-		t.mu.RUnlock()
-		return nil, ErrClosed
-	}
-	return t.t, nil
 }
 
 func (t *Table) flowCall(op string, f Flow, call func(*C.struct_snatpool_table, *C.struct_snatpool_flow) C.int) error {
