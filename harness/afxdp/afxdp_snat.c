@@ -6,11 +6,11 @@
  * (snatpool_select_burst()) and written to OUT.pcap in input order.
  *
  *   afxdp_snat --algo NAME --pool SPEC [--seed N] --in IN.pcap --out OUT.pcap
- *              [--bench] [--passthrough]
+ *              [--bench] [--passthrough] [--handoff auto|meta|map]
  *
  *   ns snpx-PID-tx                       ns snpx-PID-rx
- *   AF_PACKET raw socket --> veth0 ===== veth1 --> XDP snat_xsk (SKB mode)
- *   (IN.pcap frames, dst MAC          |  choice -> metadata, redirect
+ *   AF_PACKET raw socket --> veth0 ===== veth1 --> XDP snat_xsk[_map] (SKB)
+ *   (IN.pcap frames, dst MAC          |  choice -> metadata or map, redirect
  *    set to veth1's)                  v
  *                               AF_XDP socket, copy mode, queue 0
  *                               -> snatpool_select_burst() + rewrite
@@ -22,10 +22,15 @@
  * is frame k sent; every received frame is compared with what was sent and
  * any loss, reordering or alteration fails the run.
  *
- * The XDP program (snat.bpf.c, the cores of lib/core compiled for BPF) puts
- * its own choice in front of each frame as metadata; every frame's BPF
- * choice is compared with the library's, so a run also checks the BPF
- * build of every algorithm on live traffic.
+ * The XDP program (snat.bpf.c, the cores of lib/core compiled for BPF)
+ * hands its own choice for each frame over, and every frame's BPF choice is
+ * compared with the library's, so a run also checks the BPF build of every
+ * algorithm on live traffic.  The hand-off (--handoff) is XDP metadata
+ * (snat_xsk, "meta") or a ring map read through mmap (snat_xsk_map,
+ * "map"); "auto", the default, loads snat_xsk and falls back to
+ * snat_xsk_map when the kernel refuses it: some refuse
+ * bpf_xdp_adjust_meta() while their helper probes say yes, so only a real
+ * load tells.  The line afxdp_handoff=meta|map says which one ran.
  *
  * Frames shorter than an Ethernet header or longer than the veth MTU
  * (SNAT_AFXDP_MTU) cannot cross; they are written unchanged and counted.
@@ -232,10 +237,11 @@ static void xsk_open(struct xsk *x, struct snat_bpf *skel)
 	err = xsk_socket__create(&x->sock, "veth1", 0, x->umem, &x->rx, &x->tx, &scfg);
 	if (err)
 		snat_die("xsk_socket__create on veth1: %s", strerror(-err));
-	err = bpf_xdp_attach(ifindex_rx, bpf_program__fd(skel->progs.snat_xsk),
+	err = bpf_xdp_attach(ifindex_rx, bpf_program__fd(snat_bpf_prog(skel)),
 			     XDP_FLAGS_SKB_MODE, NULL);
 	if (err)
-		snat_die("attaching snat_xsk to veth1: %s", strerror(-err));
+		snat_die("attaching %s to veth1: %s",
+			 bpf_program__name(snat_bpf_prog(skel)), strerror(-err));
 	err = xsk_socket__update_xskmap(x->sock, bpf_map__fd(skel->maps.snat_xsks));
 	if (err)
 		snat_die("xsk_socket__update_xskmap: %s", strerror(-err));
@@ -267,6 +273,10 @@ struct replay {
 	uint8_t  *sendable;		/* 1: frame i can cross the veth */
 	uint8_t  *addrs[2];		/* pool addresses per family, packed */
 	size_t    nsend;
+	/* how the XDP program hands its choice over */
+	enum snat_progid prog;		/* SNAT_PROG_XSK_META or _MAP */
+	const struct snat_handoff *ring;	/* snat_handoff, mmap'ed (_MAP) */
+	uint32_t  seq;			/* the next record the ring must hold */
 	/* per run */
 	int       translate, check, meta;
 	struct snat_frames *out;	/* NULL: do not keep the frames */
@@ -354,6 +364,36 @@ static void translate_burst(struct replay *r, uint8_t **data, const uint32_t *le
 	}
 }
 
+/*
+ * The XDP program's choice for frame @id (@data, @len as received): from
+ * the metadata in front of it, or from the next record of the ring map.
+ */
+static void bpf_choice(struct replay *r, size_t id, const uint8_t *data,
+		       uint32_t len, uint32_t *st, uint32_t *index)
+{
+	if (r->prog == SNAT_PROG_XSK_META) {
+		const struct snat_meta *md = (const void *)(data - sizeof(*md));
+
+		if (md->magic != SNAT_META_MAGIC)
+			snat_die("frame %zu: no metadata from snat_xsk", id + 1);
+		*st = md->status;
+		*index = md->index;
+	} else {
+		const struct snat_handoff *h =
+			&r->ring[r->seq & (SNAT_HANDOFF_SLOTS - 1)];
+		/* written before the frame was redirected, so before we saw it */
+		uint32_t magic = __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE);
+
+		if (magic != SNAT_META_MAGIC || h->seq != r->seq || h->len != len)
+			snat_die("frame %zu: snat_xsk_map's record %u is not this "
+				 "frame's (seq %u, %u octets; the frame has %u)", id + 1,
+				 r->seq, h->seq, h->len, len);
+		*st = h->status;
+		*index = h->index;
+		r->seq++;
+	}
+}
+
 /* Take the @n frames sent (ids[]) off the RX ring, translate, keep. */
 static void recv_window(struct replay *r, struct xsk *x, const size_t *ids, size_t n)
 {
@@ -395,16 +435,9 @@ static void recv_window(struct replay *r, struct xsk *x, const size_t *ids, size
 		}
 		if (r->meta) {
 			/* the BPF choice, read before the rewrite changes the frame */
-			for (k = 0; k < m; k++) {
-				const struct snat_meta *md =
-					(const void *)(data[k] - sizeof(struct snat_meta));
-
-				if (md->magic != SNAT_META_MAGIC)
-					snat_die("frame %zu: no metadata from snat_xsk",
-						 ids[got + k] + 1);
-				st[k] = md->status;
-				index[k] = md->index;
-			}
+			for (k = 0; k < m; k++)
+				bpf_choice(r, ids[got + k], data[k], len[k], &st[k],
+					   &index[k]);
 		}
 		if (r->translate) {
 			uint32_t bst[WINDOW], bidx[WINDOW];
@@ -527,7 +560,7 @@ static void bench(struct replay *r, struct xsk *x, struct snat_bpf *skel,
 		snat_die("--bench: no frame can cross the veth");
 	if (rounds < 32)
 		rounds = 32;
-	snat_bpf_set_flags(skel, 0);	/* snat_xsk only redirects */
+	snat_bpf_set_flags(skel, 0);	/* snat_xsk* only redirect */
 	r->meta = 0;
 	r->check = 0;
 	r->out = NULL;
@@ -567,7 +600,44 @@ static void bench(struct replay *r, struct xsk *x, struct snat_bpf *skel,
 	printf("passthrough_pps.afxdp=%.0f\n", 1e9 / ns[0]);
 	/* translate_burst() timed alone, best of the rounds for each window */
 	printf("translate_ns.afxdp.%s=%.1f\n", algo_name, (double)inner / (double)r->nsend);
-	snat_bpf_print_prog_stats(skel, "afxdp", "snat_xsk");
+	snat_bpf_print_prog_stats(skel, "afxdp");
+}
+
+/*
+ * Load the AF_XDP program that --handoff asks for; "auto" tries metadata
+ * first and takes the ring map when the kernel refuses it, saying so.
+ * Prints afxdp_handoff=meta|map.
+ */
+static struct snat_bpf *load_xsk(const struct snatpool *pool,
+				 const struct snp_hargs *a, struct replay *r)
+{
+	const char *mode = a->handoff ? a->handoff : "auto";
+	uint32_t flags = a->passthrough ? 0 : SNAT_F_HANDOFF;
+	struct snat_bpf *skel = NULL;
+	char why[512];
+	size_t size;
+	void *ring;
+
+	if (strcmp(mode, "map")) {
+		r->prog = SNAT_PROG_XSK_META;
+		skel = snat_bpf_try_load(pool, a->algo, flags, r->prog, why, sizeof(why));
+		if (!skel && !strcmp(mode, "meta"))
+			snat_die("%s", why);
+		if (!skel)
+			printf("afxdp_meta_refused=%s\n", why);
+	}
+	if (!skel) {
+		r->prog = SNAT_PROG_XSK_MAP;
+		skel = snat_bpf_load(pool, a->algo, flags, r->prog);
+		size = (size_t)SNAT_HANDOFF_SLOTS * sizeof(struct snat_handoff);
+		ring = mmap(NULL, size, PROT_READ, MAP_SHARED,
+			    bpf_map__fd(skel->maps.snat_handoff), 0);
+		if (ring == MAP_FAILED)
+			snat_die("mmap of snat_handoff: %s", strerror(errno));
+		r->ring = ring;
+	}
+	printf("afxdp_handoff=%s\n", r->prog == SNAT_PROG_XSK_META ? "meta" : "map");
+	return skel;
 }
 
 int main(int argc, char **argv)
@@ -585,9 +655,9 @@ int main(int argc, char **argv)
 	snp_hargs_parse(argc, argv, snat_prog, &a);
 	pool = snp_hargs_pool(snat_prog, &a);
 	snat_pcap_read(a.in, &in);
-	skel = snat_bpf_load(pool, a.algo, a.passthrough ? 0 : SNAT_F_META);
-
 	memset(&r, 0, sizeof(r));
+	skel = load_xsk(pool, &a, &r);
+
 	r.pool = pool;
 	r.algo = a.algo;
 	r.in = &in;
@@ -664,6 +734,8 @@ int main(int argc, char **argv)
 	}
 	xsk_close(&x);
 	close(r.tx_sock);
+	if (r.ring)
+		munmap((void *)r.ring, (size_t)SNAT_HANDOFF_SLOTS * sizeof(*r.ring));
 	snat_bpf__destroy(skel);
 	ns_cleanup();
 	for (i = 0; i < in.n; i++)

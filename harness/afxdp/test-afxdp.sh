@@ -63,18 +63,45 @@ run() {
 	fi
 	if [ -x "$xdp" ]; then
 		"$xdp" --algo "$algo" --pool "$pool" --seed "$seed" --in "$tmp/in.pcap" \
-			--out "$tmp/xdp.pcap" "$@" >/dev/null 2>&1 ||
+			--out "$tmp/xdp.pcap" $pt >/dev/null 2>&1 ||
 			{ fail "$name: xdp_snat failed"; return; }
 		cmp -s "$tmp/out.pcap" "$tmp/xdp.pcap" ||
 			{ fail "$name: AF_XDP and XDP outputs differ"; return; }
 	fi
 	passed=$((passed + 1))
-	echo "ok: $name: $(cat "$tmp/stdout")"
+	echo "ok: $name: $(tr '\n' ' ' <"$tmp/stdout")"
 }
 
 for algo in $ALGOS; do
 	run "$algo, v4+v6 ranges" "$algo" "$POOL_A" 7
 done
+# What the default (--handoff auto) took on this kernel: metadata if the
+# kernel loads snat_xsk, else the ring map (harness/README.md).
+auto=$(sed -n 's/^afxdp_handoff=//p' "$tmp/stdout")
+echo "afxdp_handoff=${auto:-none}"
+# The ring map works on every kernel: test it everywhere, every algorithm.
+for algo in $ALGOS; do
+	run "$algo, --handoff map" "$algo" "$POOL_A" 7 --handoff map
+done
+case $auto in
+meta)	# the kernel takes the metadata program: test it explicitly too
+	run "maglev, --handoff meta" snatpool-maglev-v1 "$POOL_A" 7 --handoff meta
+	run "legacy, --handoff meta" xpf-legacy-v0 "$POOL_A" 7 --handoff meta ;;
+map)	# refused: --handoff meta must fail loudly, naming program and kernel
+	echo "test-afxdp: NOTE: this kernel ($(uname -r)) refuses snat_xsk" \
+		"(bpf_xdp_adjust_meta); the metadata path cannot run here, the" \
+		"ring-map path ran instead" >&2
+	"$prog" --algo xpf-legacy-v0 --pool "$POOL_A" --in "$tmp/in.pcap" \
+		--out "$tmp/out.pcap" --handoff meta >/dev/null 2>"$tmp/stderr"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "snat_xsk.*uname -r: $(uname -r)" "$tmp/stderr"; then
+		passed=$((passed + 1))
+		echo "ok: --handoff meta refused loudly: $(cat "$tmp/stderr")"
+	else
+		fail "--handoff meta on a refusing kernel: exit $rc: $(cat "$tmp/stderr")"
+	fi ;;
+*)	fail "afxdp_snat printed no afxdp_handoff= line" ;;
+esac
 run "xxh3, IPv4 only, unordered" snatpool-xxh3-v1 198.51.100.9,198.51.100.1,203.0.113.5 0
 run "maglev, 4096+4096 addresses" snatpool-maglev-v1 '10.0.0.0/20,2001:db8::/116' 0x1234
 run "pass-through" snatpool-maglev-v1 "$POOL_A" 0 --passthrough

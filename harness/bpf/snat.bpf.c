@@ -10,8 +10,14 @@
  *             which runs frames through BPF_PROG_TEST_RUN (xdp_snat.c).
  *   snat_xsk  redirects every frame to the AF_XDP socket of its queue,
  *             with the choice in front of it as metadata (struct snat_meta)
- *             when SNAT_F_META is set, so that the AF_XDP harness can
+ *             when SNAT_F_HANDOFF is set, so that the AF_XDP harness can
  *             compare it with the library's on live traffic (afxdp_snat.c).
+ *   snat_xsk_map  the same, handing the choice over in the snat_handoff
+ *             ring map instead, for kernels that refuse
+ *             bpf_xdp_adjust_meta() (snat_shared.h).
+ *
+ * Each program loads on its own (the loader turns autoload off for the
+ * others), so a kernel that refuses one takes none of the others down.
  *
  * Maps, all filled by the loader from one struct snatpool: snat_cfg (algo,
  * seed, n and Maglev size per family), snat_pool4/6 (the addresses in
@@ -78,7 +84,17 @@ struct {
 	__type(value, __u32);
 } snat_xsks SEC(".maps");
 
+/* The AF_XDP hand-off ring of snat_xsk_map, read by user space via mmap. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SNAT_HANDOFF_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct snat_handoff);
+} snat_handoff SEC(".maps");
+
 struct snat_result snat_last;
+__u32 snat_handoff_seq;		/* frames snat_xsk_map has handed over */
 
 /* The index @cfg's algorithm picks for @src of family @fam (4 or 16 octets). */
 static __always_inline int snat_choose(const struct snat_cfg *cfg, __u8 fam,
@@ -189,31 +205,76 @@ int snat_xdp(struct xdp_md *ctx)
 	return st == SNAT_OK ? XDP_TX : XDP_PASS;
 }
 
+/*
+ * The AF_XDP programs: redirect every frame to the socket of its queue;
+ * with SNAT_F_HANDOFF, first choose and hand the choice over, in front of
+ * the frame (snat_xsk) or in the snat_handoff ring (snat_xsk_map).  The
+ * loader loads exactly one of them (snat_shared.h says why).
+ */
+/*
+ * The AF_XDP programs' common part: NULL when the choice is not to be
+ * handed over (SNAT_F_HANDOFF clear), else the config, with *@st and
+ * *@index set for the frame.
+ */
+static __always_inline const struct snat_cfg *snat_xsk_choose(struct xdp_md *ctx,
+							      int *st, __u32 *index)
+{
+	__u32 key = 0;
+	__u8 src[16] = {};
+	struct snp_pkt p;
+	struct snat_cfg *cfg = bpf_map_lookup_elem(&snat_cfg, &key);
+
+	if (!cfg || !(cfg->flags & SNAT_F_HANDOFF))
+		return NULL;
+	*index = 0;
+	*st = snat_frame_choose(ctx, cfg, &p, src, index);
+	return cfg;
+}
+
 SEC("xdp")
 int snat_xsk(struct xdp_md *ctx)
 {
-	__u32 key = 0, index = 0;
-	__u8 src[16] = {};
-	struct snp_pkt p;
-	struct snat_cfg *cfg;
 	struct snat_meta *meta;
-	__u8 *data;
+	__u32 index;
 	int st;
 
-	cfg = bpf_map_lookup_elem(&snat_cfg, &key);
-	if (!cfg)
-		return XDP_ABORTED;
-	if (cfg->flags & SNAT_F_META) {
-		st = snat_frame_choose(ctx, cfg, &p, src, &index);
-		if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)) == 0) {
-			meta = (void *)(long)ctx->data_meta;
-			data = (__u8 *)(long)ctx->data;
-			if ((__u8 *)(meta + 1) <= data) {
-				meta->magic = SNAT_META_MAGIC;
-				meta->status = st;
-				meta->index = index;
-				meta->pad = 0;
-			}
+	if (snat_xsk_choose(ctx, &st, &index) &&
+	    bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)) == 0) {
+		meta = (void *)(long)ctx->data_meta;
+		if ((__u8 *)(meta + 1) <= (__u8 *)(long)ctx->data) {
+			meta->magic = SNAT_META_MAGIC;
+			meta->status = st;
+			meta->index = index;
+			meta->pad = 0;
+		}
+	}
+	return bpf_redirect_map(&snat_xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
+SEC("xdp")
+int snat_xsk_map(struct xdp_md *ctx)
+{
+	struct snat_handoff *h;
+	__u32 index, seq, slot;
+	int st;
+
+	if (snat_xsk_choose(ctx, &st, &index)) {
+		/*
+		 * One sender, one queue: frames come one at a time, in order
+		 * (the harness fails on reordering anyway), so a plain counter
+		 * is enough; a race would show as a wrong seq in user space.
+		 */
+		seq = snat_handoff_seq;
+		snat_handoff_seq = seq + 1;
+		slot = seq & (SNAT_HANDOFF_SLOTS - 1);
+		h = bpf_map_lookup_elem(&snat_handoff, &slot);
+		if (h) {
+			h->seq = seq;
+			h->len = (__u32)(ctx->data_end - ctx->data);
+			h->status = st;
+			h->index = index;
+			h->pad = 0;
+			h->magic = SNAT_META_MAGIC;
 		}
 	}
 	return bpf_redirect_map(&snat_xsks, ctx->rx_queue_index, XDP_PASS);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/utsname.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -167,22 +168,105 @@ static uint32_t pool_contiguous(const struct snatpool *pool, int family)
 			       NULL, NULL) == 0;
 }
 
-struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
-			       uint32_t flags)
+const char *snat_prog_name(enum snat_progid id)
 {
+	switch (id) {
+	case SNAT_PROG_XDP:      return "snat_xdp";
+	case SNAT_PROG_XSK_META: return "snat_xsk";
+	case SNAT_PROG_XSK_MAP:  return "snat_xsk_map";
+	}
+	return "?";
+}
+
+static struct bpf_program *prog_of(struct snat_bpf *skel, enum snat_progid id)
+{
+	switch (id) {
+	case SNAT_PROG_XDP:      return skel->progs.snat_xdp;
+	case SNAT_PROG_XSK_META: return skel->progs.snat_xsk;
+	case SNAT_PROG_XSK_MAP:  return skel->progs.snat_xsk_map;
+	}
+	return NULL;
+}
+
+struct bpf_program *snat_bpf_prog(struct snat_bpf *skel)
+{
+	static const enum snat_progid ids[] = {
+		SNAT_PROG_XDP, SNAT_PROG_XSK_META, SNAT_PROG_XSK_MAP,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (bpf_program__autoload(prog_of(skel, ids[i])))
+			return prog_of(skel, ids[i]);
+	return NULL;
+}
+
+/*
+ * The verifier's own complaint in @log: the last line before its
+ * "processed N insns" summary that is not an instruction, a register
+ * state or a source line.  NULL if the log has none.
+ */
+static const char *verifier_error(char *log, size_t *len)
+{
+	const char *best = NULL, *line = log;
+	size_t best_len = 0;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (!strncmp(line, "processed ", 10))
+			break;
+		if (n && !(line[0] >= '0' && line[0] <= '9') && line[0] != ';' &&
+		    line[0] != ' ' && strncmp(line, "from ", 5) &&
+		    strncmp(line, "func#", 5) && strncmp(line, "Func#", 5) &&
+		    strncmp(line, "Validating", 10) && strncmp(line, "R", 1)) {
+			best = line;
+			best_len = n;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	*len = best_len;
+	return best;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level; (void)fmt; (void)ap;
+	return 0;
+}
+
+struct snat_bpf *snat_bpf_try_load(const struct snatpool *pool, uint32_t algo,
+				   uint32_t flags, enum snat_progid id,
+				   char *why, size_t whylen)
+{
+	enum { LOG_SIZE = 16 << 20 };	/* newer kernels keep the log's tail */
 	static const int fams[2] = { AF_INET, AF_INET6 };
+	static const enum snat_progid ids[] = {
+		SNAT_PROG_XDP, SNAT_PROG_XSK_META, SNAT_PROG_XSK_MAP,
+	};
 	struct snat_cfg cfg = { .seed = snatpool_pool_seed(pool), .algo = algo,
 				.flags = flags };
 	const uint16_t *table[2] = { NULL, NULL };
 	struct bpf_map *pools[2];
 	struct snat_bpf *skel;
 	uint32_t key = 0, melems = 0;
+	char *log;
+	size_t i;
 	int f, err;
 
+	log = calloc(1, LOG_SIZE);
+	if (!log)
+		snat_die("out of memory");
 	libbpf_set_print(libbpf_warn_only);
 	skel = snat_bpf__open();
 	if (!skel)
 		snat_die("opening the BPF object: %s", strerror(errno));
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		bpf_program__set_autoload(prog_of(skel, ids[i]), ids[i] == id);
+	bpf_program__set_log_buf(prog_of(skel, id), log, LOG_SIZE);
 	pools[0] = skel->maps.snat_pool4;
 	pools[1] = skel->maps.snat_pool6;
 	for (f = 0; f < 2; f++) {
@@ -199,12 +283,31 @@ struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
 	}
 	if (bpf_map__set_max_entries(skel->maps.snat_maglev, melems ? melems : 1))
 		snat_die("sizing the maps failed");
-	/* on a verifier rejection libbpf prints the log (LIBBPF_WARN) */
+	libbpf_set_print(libbpf_quiet);	/* the reason is @why, one line */
 	err = snat_bpf__load(skel);
-	if (err)
-		snat_die("loading the BPF object (verifier): %s", strerror(-err));
+	libbpf_set_print(libbpf_warn_only);
+	if (err) {
+		struct utsname u;
+		size_t elen;
+		const char *e = verifier_error(log, &elen);
+
+		if (uname(&u))
+			strcpy(u.release, "?");
+		if (e)
+			snprintf(why, whylen, "loading program %s: the kernel refuses it: "
+				 "%.*s (%s; uname -r: %s)", snat_prog_name(id), (int)elen, e,
+				 strerror(-err), u.release);
+		else
+			snprintf(why, whylen, "loading program %s: %s (uname -r: %s)",
+				 snat_prog_name(id), strerror(-err), u.release);
+		snat_bpf__destroy(skel);
+		free(log);
+		return NULL;
+	}
+	free(log);
+	bpf_program__set_log_buf(prog_of(skel, id), NULL, 0);
 	for (f = 0; f < 2; f++) {
-		uint32_t n = cfg.n[f], alen = f ? 16 : 4, i;
+		uint32_t n = cfg.n[f], alen = f ? 16 : 4, k;
 		uint8_t *addrs;
 
 		if (!n)
@@ -212,8 +315,8 @@ struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
 		addrs = malloc((size_t)n * alen);
 		if (!addrs)
 			snat_die("out of memory");
-		for (i = 0; i < n; i++)
-			snatpool_pool_addr(pool, fams[f], i, addrs + (size_t)i * alen);
+		for (k = 0; k < n; k++)
+			snatpool_pool_addr(pool, fams[f], k, addrs + (size_t)k * alen);
 		fill_array(pools[f], addrs, alen, n);
 		free(addrs);
 	}
@@ -221,6 +324,17 @@ struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
 		fill_maglev(skel->maps.snat_maglev, &cfg, table, melems);
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.snat_cfg), &key, &cfg, BPF_ANY))
 		snat_die("writing the config map: %s", strerror(errno));
+	return skel;
+}
+
+struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
+			       uint32_t flags, enum snat_progid id)
+{
+	char why[512];
+	struct snat_bpf *skel = snat_bpf_try_load(pool, algo, flags, id, why, sizeof(why));
+
+	if (!skel)
+		snat_die("%s", why);
 	return skel;
 }
 
@@ -237,13 +351,12 @@ void snat_bpf_set_flags(struct snat_bpf *skel, uint32_t flags)
 		snat_die("writing the config map: %s", strerror(errno));
 }
 
-void snat_bpf_print_prog_stats(struct snat_bpf *skel, const char *harness,
-			       const char *progname)
+void snat_bpf_print_prog_stats(struct snat_bpf *skel, const char *harness)
 {
-	struct bpf_program *prog = strcmp(progname, "snat_xsk") ?
-		skel->progs.snat_xdp : skel->progs.snat_xsk;
+	struct bpf_program *prog = snat_bpf_prog(skel);
 	struct bpf_prog_info info;
 	uint32_t ilen = sizeof(info);
+	const char *progname = bpf_program__name(prog);
 
 	memset(&info, 0, sizeof(info));
 	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &ilen))

@@ -17,6 +17,7 @@
 #include "snat_shared.h"
 
 struct snat_bpf;		/* the bpftool skeleton (snat.skel.h) */
+struct bpf_program;
 
 /* One frame of the input, and what the harness made of it. */
 struct snat_frame {
@@ -51,18 +52,40 @@ int snat_ref_translate(const struct snatpool *pool, uint32_t algo,
 /* Status text: "ok", "not IPv4/IPv6", ... */
 const char *snat_status_str(uint32_t status);
 
+/* The programs of snat.bpf.o; a load loads exactly one. */
+enum snat_progid {
+	SNAT_PROG_XDP,		/* snat_xdp: translate, for BPF_PROG_TEST_RUN */
+	SNAT_PROG_XSK_META,	/* snat_xsk: AF_XDP, choice in XDP metadata */
+	SNAT_PROG_XSK_MAP,	/* snat_xsk_map: AF_XDP, choice in a ring map */
+};
+
+/* "snat_xdp", "snat_xsk", "snat_xsk_map" */
+const char *snat_prog_name(enum snat_progid id);
+
 /*
  * Open snat.bpf.o (embedded by the skeleton), size its maps from @pool,
- * load it (the verifier runs here) and fill the maps.  Exits on error with
- * the reason (libbpf prints the verifier log of a rejected program).
+ * load program @id alone (the verifier runs here; the others are not
+ * loaded, so a kernel that refuses one of them cannot fail this one) and
+ * fill the maps.  On failure returns NULL with @why (@whylen octets) set
+ * to one line: the program's name, the first error line of the verifier
+ * log (or the errno text) and the kernel release (uname -r); nothing is
+ * printed.
  */
+struct snat_bpf *snat_bpf_try_load(const struct snatpool *pool, uint32_t algo,
+				   uint32_t flags, enum snat_progid id,
+				   char *why, size_t whylen);
+
+/* snat_bpf_try_load(), or exit 1 with its one line of why. */
 struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
-			       uint32_t flags);
+			       uint32_t flags, enum snat_progid id);
+
+/* The loaded program (the one snat_bpf_try_load() was asked for). */
+struct bpf_program *snat_bpf_prog(struct snat_bpf *skel);
+
 void snat_bpf_set_flags(struct snat_bpf *skel, uint32_t flags);
 
-/* Verifier and JIT figures of a loaded program, printed as key=value. */
-void snat_bpf_print_prog_stats(struct snat_bpf *skel, const char *harness,
-			       const char *progname);
+/* Verifier and JIT figures of the loaded program, printed as key=value. */
+void snat_bpf_print_prog_stats(struct snat_bpf *skel, const char *harness);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t snat_now_ns(void);

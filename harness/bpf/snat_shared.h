@@ -22,7 +22,7 @@
 
 /* cfg.flags */
 #define SNAT_F_PASSTHROUGH 1u	/* snat_xdp: return XDP_TX untouched */
-#define SNAT_F_META        2u	/* snat_xsk: put the choice in metadata */
+#define SNAT_F_HANDOFF     2u	/* snat_xsk*: hand the choice to user space */
 
 /*
  * Status of one packet (snat_result.status, snat_meta.status): 1..4 are the
@@ -56,13 +56,38 @@ struct snat_result {
 	snp_u32 index;		/* configured-order index when status == SNAT_OK */
 };
 
-/* AF_XDP metadata in front of each frame (bpf_xdp_adjust_meta). */
-#define SNAT_META_MAGIC 0x736e6174u	/* "snat": metadata really written */
+/*
+ * How snat_xsk* hands its choice for a frame to the AF_XDP harness.  Some
+ * kernels refuse bpf_xdp_adjust_meta() in XDP programs (6.18.44-fc-v1294
+ * does, while its helper probes say yes), so there are two programs, each
+ * loadable on its own, and the harness learns which one the kernel takes
+ * by loading it:
+ *
+ *   snat_xsk      metadata in front of the frame (bpf_xdp_adjust_meta),
+ *                 struct snat_meta at data - sizeof(struct snat_meta);
+ *   snat_xsk_map  a record in the snat_handoff ring map: the program counts
+ *                 the frames it sees (snat_handoff_seq) and writes frame
+ *                 seq's record at slot seq % SNAT_HANDOFF_SLOTS; user space
+ *                 reads the map through mmap, and checks seq and length, so
+ *                 a lost or foreign record fails the run instead of
+ *                 pairing a choice with the wrong frame.
+ */
+#define SNAT_META_MAGIC 0x736e6174u	/* "snat": the record was written */
 struct snat_meta {
 	snp_u32 magic;
 	snp_u32 status;
 	snp_u32 index;
 	snp_u32 pad;
+};
+
+#define SNAT_HANDOFF_SLOTS 4096u	/* a power of two, >= frames in flight */
+struct snat_handoff {
+	snp_u32 magic;		/* SNAT_META_MAGIC */
+	snp_u32 seq;		/* the program's frame counter for this frame */
+	snp_u32 len;		/* data_end - data, as the program saw it */
+	snp_u32 status;		/* enum snat_status */
+	snp_u32 index;
+	snp_u32 pad;		/* 24 octets: an mmap'ed array has no gaps */
 };
 
 #define SNAT_XSK_MAX 64		/* XSKMAP entries (queues) */

@@ -258,7 +258,7 @@ static void bench(struct snat_bpf *skel, const struct snp_hargs *a,
 	printf("passthrough_ns_per_pkt.xdp=%.1f\n", p);
 	printf("added_ns.xdp.%s=%.1f\n", a->algo_name, t - p);
 	printf("cost.xdp.%s=%.3f\n", a->algo_name, t > 0 ? 1.0 - p / t : 0.0);
-	snat_bpf_print_prog_stats(skel, "xdp", "snat_xdp");
+	snat_bpf_print_prog_stats(skel, "xdp");
 }
 
 int main(int argc, char **argv)
@@ -272,9 +272,11 @@ int main(int argc, char **argv)
 
 	snat_prog = "xdp_snat";
 	snp_hargs_parse(argc, argv, snat_prog, &a);
+	snp_hargs_no_handoff(snat_prog, &a);
 	pool = snp_hargs_pool(snat_prog, &a);
 	snat_pcap_read(a.in, &fr);
-	skel = snat_bpf_load(pool, a.algo, a.passthrough ? SNAT_F_PASSTHROUGH : 0);
+	skel = snat_bpf_load(pool, a.algo, a.passthrough ? SNAT_F_PASSTHROUGH : 0,
+			     SNAT_PROG_XDP);
 
 	/* keep the input for the bench: translate_all rewrites in place */
 	orig.n = fr.n;

@@ -476,6 +476,7 @@ int main(int argc, char **argv)
 	uint16_t port;
 
 	snp_hargs_parse(argc, argv, PROG, &a);
+	snp_hargs_no_handoff(PROG, &a);
 	pool = snp_hargs_pool(PROG, &a);
 	want = pcap_count(a.in, &octets);
 	if (a.bench) {

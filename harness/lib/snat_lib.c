@@ -117,6 +117,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	snp_hargs_parse(argc, argv, PROG, &a);
+	snp_hargs_no_handoff(PROG, &a);
 	c.pool = snp_hargs_pool(PROG, &a);
 	c.algo = a.algo;
 

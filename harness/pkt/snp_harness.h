@@ -3,13 +3,15 @@
  * snp_harness.h - the command line every userspace harness shares:
  *
  *   PROG --algo NAME --pool SPEC [--seed N] --in IN.pcap --out OUT.pcap
- *        [--bench] [--passthrough]
+ *        [--bench] [--passthrough] [--handoff auto|meta|map]
  *
  * prints `packets=N translated=N errors=N` at the end, exits 0 on success
  * and non-zero with one line saying why on failure.  With --bench it also
  * prints ns_per_pkt.HARNESS.ALGO=, passthrough_ns_per_pkt.HARNESS=,
  * added_ns.HARNESS.ALGO= and cost.HARNESS.ALGO= (1 - translated pps /
  * pass-through pps).  --passthrough writes every frame unchanged.
+ * --handoff is the AF_XDP harness's alone (how its XDP program hands its
+ * choice over, harness/afxdp/README.md); the others refuse it.
  *
  * Host code only (libc, libsnatpool): the pool spec is parsed and checked
  * by the library, once, before any packet is read.
@@ -36,6 +38,7 @@ struct snp_hargs {
 	uint64_t    seed;
 	const char *in, *out;
 	int         bench, passthrough;
+	const char *handoff;	/* NULL unless --handoff was given */
 };
 
 /* One line on stderr, then exit 2 (usage) or 1 (failure). */
@@ -63,6 +66,7 @@ static inline void snp_hargs_parse(int argc, char **argv, const char *prog,
 		{ "out",         required_argument, NULL, 'o' },
 		{ "bench",       no_argument,       NULL, 'b' },
 		{ "passthrough", no_argument,       NULL, 'P' },
+		{ "handoff",     required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *endp;
@@ -100,16 +104,32 @@ static inline void snp_hargs_parse(int argc, char **argv, const char *prog,
 		case 'o': a->out = optarg; break;
 		case 'b': a->bench = 1; break;
 		case 'P': a->passthrough = 1; break;
+		case 'H':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "meta") &&
+			    strcmp(optarg, "map"))
+				snp_hdie(prog, 2, "--handoff %s: expected auto, meta "
+					 "or map", optarg);
+			a->handoff = optarg;
+			break;
 		default:
 			snp_hdie(prog, 2, "bad option '%s'; usage: %s --algo NAME "
 				 "--pool SPEC [--seed N] --in IN.pcap --out OUT.pcap "
-				 "[--bench] [--passthrough]", argv[optind - 1], prog);
+				 "[--bench] [--passthrough] [--handoff auto|meta|map]",
+				 argv[optind - 1], prog);
 		}
 	}
 	if (optind < argc)
 		snp_hdie(prog, 2, "unexpected argument '%s'", argv[optind]);
 	if (!a->algo_name || !a->spec || !a->in || !a->out)
 		snp_hdie(prog, 2, "--algo, --pool, --in and --out are required");
+}
+
+/* For the harnesses that have no XDP-to-user-space hand-off. */
+static inline void snp_hargs_no_handoff(const char *prog, const struct snp_hargs *a)
+{
+	if (a->handoff)
+		snp_hdie(prog, 2, "--handoff: only the AF_XDP harness hands a "
+			 "choice over");
 }
 
 /*

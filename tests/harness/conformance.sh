@@ -122,7 +122,7 @@ if [ "$MODE" = bench ]; then
 		fi
 		for algo in $ALGOS; do
 			if run "$h" "$algo" "$pool" "$seed" "$tmp/b" --bench; then
-				grep -E '^(ns_per_pkt|passthrough_ns_per_pkt|added_ns|cost|translate_ns)\.' "$tmp/b.txt"
+				grep -E '^(ns_per_pkt|passthrough_ns_per_pkt|added_ns|cost|translate_ns)\.|^afxdp_handoff=' "$tmp/b.txt"
 			else
 				fail "bench $h $algo: exit $?: $(last_err "$tmp/b.err")"
 			fi
@@ -151,6 +151,7 @@ for algo in $ALGOS; do
 			rc=$?
 			eval "ms_$h=\$(( \${ms_$h:-0} + $(now_ms) - t0 ))"
 			if [ "$rc" = 0 ]; then
+				[ "$h" = afxdp ] && handoffs="${handoffs:-} $(sed -n 's/^afxdp_handoff=//p' "$o.txt")"
 				set -- "$@" --run "$h=$o.pcap,$o.txt"
 			else
 				[ "$rc" = 124 ] && rc="timeout after ${RUN_TIMEOUT}s"
@@ -175,6 +176,9 @@ for algo in $ALGOS; do
 	done
 done
 
+# which AF_XDP hand-off ran (harness/README.md, kernel differences)
+[ -n "${handoffs:-}" ] &&
+	echo "afxdp_handoff=$(echo $handoffs | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/ $//')"
 echo "seconds=$(( $(date +%s) - start )) ms_lib=${ms_lib:-0} ms_xdp=${ms_xdp:-0}" \
 	"ms_afxdp=${ms_afxdp:-0} ms_dpdk=${ms_dpdk:-0} ms_check=${ms_check:-0}"
 echo "$passed passed, $failed failed"
