@@ -16,7 +16,8 @@ PACKAGES="autoconf automake libtool autoconf-archive pkg-config make gcc
  libssl-dev libxxhash-dev check swig python3 python3-dev python3-xxhash
  python3-scapy golang-go clang llvm libclang-rt-14-dev gcc-multilib
  libbpf-dev bpftool libxdp-dev xdp-tools libdpdk-dev libpcap-dev
- iproute2 nftables conntrack groff-base rsync file"
+ iproute2 nftables conntrack groff-base rsync file
+ cargo rustc bindgen python3-setuptools python3-venv python3-pip"
 
 install_deps() {
 	local missing=()

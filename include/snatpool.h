@@ -389,6 +389,61 @@ struct snatpool_table_event {
 typedef void (*snatpool_table_event_cb)(const struct snatpool_table_event *ev,
 					void *ctx);
 
+/*
+ * Event queue: the event hook for callers that must not run code under the
+ * table's locks (language bindings, slow loggers).  Set the table's
+ * event_cb to snatpool_event_queue_push and event_ctx to the queue: each
+ * event is copied into a bounded ring under the queue's own short lock (a
+ * leaf lock: it never calls out), and whoever wants them drains the ring
+ * later, from any thread, with no table lock held.  When the ring is full
+ * the new event is dropped and counted.  The queue must outlive the table
+ * it serves (free the table first).
+ */
+
+/** A bounded queue of table events: opaque, shared by threads. */
+struct snatpool_event_queue;
+
+/**
+ * snatpool_event_queue_new() - a queue holding at most @capacity events
+ * @capacity: 1..(1 << 24)
+ * @out:      receives the queue (untouched on error)
+ * Return: 0; -EINVAL (NULL @out, @capacity out of range); -ENOMEM.
+ */
+SNATPOOL_API int snatpool_event_queue_new(size_t capacity,
+					  struct snatpool_event_queue **out);
+
+/** snatpool_event_queue_free() - free @q (no table may still use it); NULL is a no-op. */
+SNATPOOL_API void snatpool_event_queue_free(struct snatpool_event_queue *q);
+
+/**
+ * snatpool_event_queue_push() - queue a copy of @ev; a snatpool_table_event_cb
+ * @ctx: the queue
+ * Never blocks on anything but the queue's lock and never allocates; when
+ * the queue is full @ev is dropped and counted.  NULL @ev or @ctx: nothing.
+ */
+SNATPOOL_API void snatpool_event_queue_push(const struct snatpool_table_event *ev,
+					    void *ctx);
+
+/**
+ * snatpool_event_queue_drain() - move up to @max queued events, oldest
+ * first, into @out
+ * Return: how many were moved (0 when empty); -EINVAL (NULL @q, NULL @out
+ * with @max > 0, @max > INT_MAX).
+ */
+SNATPOOL_API int snatpool_event_queue_drain(struct snatpool_event_queue *q,
+					    struct snatpool_table_event *out,
+					    size_t max);
+
+/**
+ * snatpool_event_queue_stats() - the queue's counters
+ * @queued:  NULL, or receives how many events wait now
+ * @dropped: NULL, or receives how many were dropped (queue full) since
+ *           the queue was made
+ * Return: 0; -EINVAL (NULL @q).
+ */
+SNATPOOL_API int snatpool_event_queue_stats(struct snatpool_event_queue *q,
+					    size_t *queued, uint64_t *dropped);
+
 /** Table options; all zero gives the defaults named below. */
 struct snatpool_table_opts {
 	size_t   sz;		/* sizeof(struct snatpool_table_opts) */

@@ -2,7 +2,8 @@
 # Persistent-NAT tables, port allocation, HA stream, snapshots, port blocks:
 # the library part, their tests, fuzz targets and the benchmark.
 lib_libsnatpool_la_SOURCES += lib/table.h lib/table.c lib/table_ports.c \
-	lib/table_stats.c lib/table_snapshot.c lib/table_delta.c lib/portblock.c
+	lib/table_stats.c lib/table_snapshot.c lib/table_delta.c lib/portblock.c \
+	lib/event_queue.c
 
 TABLE_UNIT_TESTS = tests/check_table
 check_PROGRAMS += $(TABLE_UNIT_TESTS)
@@ -26,6 +27,12 @@ tests_check_table_persist_SOURCES = tests/check_table_persist.c tests/testutil.h
 	tests/table_testutil.h
 tests_check_table_persist_CFLAGS = $(TABLE_TEST_CFLAGS) $(LIBXXHASH_CFLAGS)
 tests_check_table_persist_LDADD = $(TABLE_TEST_LDADD)
+
+check_PROGRAMS += tests/check_event_queue
+TESTS += tests/check_event_queue
+tests_check_event_queue_SOURCES = tests/check_event_queue.c tests/testutil.h tests/table_testutil.h
+tests_check_event_queue_CFLAGS = $(TABLE_TEST_CFLAGS)
+tests_check_event_queue_LDADD = $(TABLE_TEST_LDADD)
 
 check_PROGRAMS += tests/check_portblock
 TESTS += tests/check_portblock
@@ -75,7 +82,8 @@ fuzz_fuzz_delta_LDADD = lib/libsnatpool.la
 FUZZ_TARGETS += fuzz_snapshot fuzz_delta
 endif
 
-dist_man_MANS += man/snatpool_table.3 man/snatpool_table_save.3 man/snatpool_portblock.3
+dist_man_MANS += man/snatpool_table.3 man/snatpool_table_save.3 man/snatpool_portblock.3 \
+	man/snatpool_event_queue.3
 
 # threads against a single-threaded replay and the HA stream.  CI also runs it
 # under ThreadSanitizer in a second build directory:

@@ -625,15 +625,87 @@ static int snp_py_walk_cb(const struct snatpool_mapping *m, void *ctx)
 %typemap(argout) struct snatpool_portblock **out
 	"$result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(struct snatpool_portblock *), 0));"
 
-/* Table options: a dict of struct snatpool_table_opts fields; the event
- * hook is not offered (it runs under the table's locks, on any thread). */
-%typemap(in) const struct snatpool_table_opts *opts (struct snatpool_table_opts tmp) {
+/* Table options: a dict of struct snatpool_table_opts fields.  The event
+ * hook is never a Python callable (it runs under the table's locks, on any
+ * thread): the key "event_queue" names a queue (event_queue_new()) that
+ * snatpool_event_queue_push() fills and the caller drains. */
+%typemap(in) const struct snatpool_table_opts *opts (struct snatpool_table_opts tmp, PyObject *rest = NULL) {
+	PyObject *qobj = NULL;
+
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sz = sizeof(tmp);
-	if (snp_py_fill($input, &tmp, snp_py_table_opts, "table option") < 0)
+	if (PyDict_Check($input) && (qobj = PyDict_GetItemString($input, "event_queue"))) {
+		void *q = NULL;
+
+		if (!SWIG_IsOK(SWIG_ConvertPtr(qobj, &q, $descriptor(struct snatpool_event_queue *), 0)) || !q) {
+			PyErr_SetString(PyExc_TypeError, "table option event_queue: not an event queue");
+			SWIG_fail;
+		}
+		tmp.event_cb = snatpool_event_queue_push;
+		tmp.event_ctx = q;
+		rest = PyDict_Copy($input);
+		if (!rest || PyDict_DelItemString(rest, "event_queue") < 0)
+			SWIG_fail;
+	}
+	if (snp_py_fill(rest ? rest : $input, &tmp, snp_py_table_opts, "table option") < 0)
 		SWIG_fail;
 	$1 = $input == Py_None ? NULL : &tmp;
 }
+%typemap(freearg) const struct snatpool_table_opts *opts "Py_XDECREF(rest$argnum);"
+
+/* event_queue_new(capacity) -> queue; event_queue_drain(q, max) -> [event
+ * tuples]; event_queue_stats(q) -> [queued, dropped] */
+%typemap(in, numinputs=0) struct snatpool_event_queue **out (struct snatpool_event_queue *tmp = NULL)
+	"$1 = &tmp;"
+%typemap(argout) struct snatpool_event_queue **out
+	"$result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $descriptor(struct snatpool_event_queue *), 0));"
+%typemap(in) (struct snatpool_table_event *out, size_t max) (struct snatpool_table_event *evs = NULL) {
+	Py_ssize_t n = PyLong_AsSsize_t($input);
+
+	if (n == -1 && PyErr_Occurred())
+		SWIG_fail;
+	if (n < 0 || n > 65536) {
+		PyErr_SetString(PyExc_ValueError, "event_queue_drain: max is 0..65536");
+		SWIG_fail;
+	}
+	evs = calloc(n ? (size_t)n : 1, sizeof(*evs));
+	if (!evs) {
+		PyErr_NoMemory();
+		SWIG_fail;
+	}
+	$1 = evs;
+	$2 = (size_t)n;
+}
+%typemap(argout) (struct snatpool_table_event *out, size_t max) {
+	PyObject *list = PyList_New(0);
+	int i;
+
+	for (i = 0; list && i < result; i++) {
+		const struct snatpool_table_event *e = &$1[i];
+		PyObject *m = snp_py_mapping(&e->map);
+		PyObject *o = m ? Py_BuildValue("(kkkN)", (unsigned long)e->type,
+						(unsigned long)e->now,
+						(unsigned long)e->util_pct, m) : NULL;
+
+		if (!o || PyList_Append(list, o) < 0)
+			Py_CLEAR(list);
+		Py_XDECREF(o);
+	}
+	if (!list)
+		SWIG_fail;
+	$result = list;
+}
+%typemap(freearg) (struct snatpool_table_event *out, size_t max) "free(evs$argnum);"
+%typemap(in, numinputs=0) size_t *queued (size_t tmp = 0) "$1 = &tmp;"
+%typemap(argout) size_t *queued
+	"$result = SWIG_Python_AppendOutput($result, PyLong_FromSize_t(*$1));"
+%typemap(in, numinputs=0) uint64_t *dropped (uint64_t tmp = 0) "$1 = &tmp;"
+%typemap(argout) uint64_t *dropped
+	"$result = SWIG_Python_AppendOutput($result, PyLong_FromUnsignedLongLong(*$1));"
+%typemap(out) int snatpool_event_queue_new, int snatpool_event_queue_stats
+	"$result = SWIG_Py_Void();"
+%ignore snatpool_event_queue_push;	/* the C hook itself */
+%noexception snatpool_event_queue_free;
 %typemap(in) const struct snatpool_portblock_opts *opts (struct snatpool_portblock_opts tmp) {
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.sz = sizeof(tmp);
@@ -756,6 +828,7 @@ static int snp_py_walk_cb(const struct snatpool_mapping *m, void *ctx)
 /* The library of this build has no tables yet. */
 %rename("$ignore", regextarget=1) "^snatpool_table_";
 %rename("$ignore", regextarget=1) "^snatpool_portblock_";
+%rename("$ignore", regextarget=1) "^snatpool_event_queue_";
 #endif
 %ignore snatpool_table_event;
 %ignore snatpool_table_event_cb;
