@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+//! The committed bindings (src/bindings.rs) must say what include/snatpool.h
+//! says.  Without bindgen: every function, struct and integer constant of
+//! the header is in the bindings, and the C compiler lays out every struct
+//! field for field as Rust does.  With bindgen (required when
+//! SNATPOOL_REQUIRE_BINDGEN=1, as `make check` sets): regenerating gives the
+//! committed file, whitespace aside.
+use std::collections::BTreeSet;
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const FIX: &str = "the header and the committed Rust bindings disagree: regenerate them with \
+                   `make -C BUILDDIR rust-bindgen` (bindings/rust/snatpool-sys/bindgen.sh) and commit \
+                   bindings/rust/snatpool-sys/src/bindings.rs";
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn header_path() -> PathBuf {
+    match env::var_os("SNATPOOL_HEADER") {
+        Some(p) => PathBuf::from(p),
+        None => manifest().join("../../../include/snatpool.h"),
+    }
+}
+
+fn read(p: &Path) -> String {
+    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {}", p.display(), e))
+}
+
+fn bindings() -> String {
+    read(&manifest().join("src/bindings.rs"))
+}
+
+/// Identifiers `snatpool_xxx` right before '(' after SNATPOOL_API.
+fn header_functions(h: &str) -> BTreeSet<String> {
+    let flat = h.replace('\n', " ");
+    let mut set = BTreeSet::new();
+    for part in flat.split("SNATPOOL_API").skip(1) {
+        let decl = part.split(';').next().unwrap_or("");
+        if decl.trim_start().starts_with("__attribute__") {
+            continue; // the #define of SNATPOOL_API itself
+        }
+        if let Some(open) = decl.find('(') {
+            let name = decl[..open].trim_end().rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+            if name.starts_with("snatpool_") {
+                set.insert(name.to_string());
+            }
+        }
+    }
+    set
+}
+
+fn rust_functions(b: &str) -> BTreeSet<String> {
+    b.lines()
+        .filter_map(|l| l.trim().strip_prefix("pub fn "))
+        .map(|r| r.split('(').next().unwrap().trim().to_string())
+        .collect()
+}
+
+/// `struct snatpool_xxx {` definitions of the header.
+fn header_structs(h: &str) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    for line in h.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("struct ") {
+            let rest = rest.trim_end();
+            if let Some(name) = rest.strip_suffix('{') {
+                set.insert(name.trim().to_string());
+            }
+        }
+    }
+    set
+}
+
+/// `pub const SNATPOOL_X: T = <integer>;` of the bindings.
+fn rust_int_consts(b: &str) -> Vec<(String, i128)> {
+    let mut v = Vec::new();
+    for l in b.lines() {
+        if let Some(rest) = l.trim().strip_prefix("pub const ") {
+            let (name, rest) = match rest.split_once(':') {
+                Some(x) => x,
+                None => continue,
+            };
+            let val = match rest.split_once('=') {
+                Some((_, v)) => v.trim().trim_end_matches(';').trim(),
+                None => continue,
+            };
+            if let Ok(n) = val.parse::<i128>() {
+                v.push((name.trim().to_string(), n));
+            }
+        }
+    }
+    v
+}
+
+/// Integer macros and enumerators of the header named SNATPOOL_*.
+fn header_int_names(h: &str) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    let mut in_enum = false;
+    for line in h.lines() {
+        let l = line.trim();
+        if l.starts_with("enum ") && l.ends_with('{') {
+            in_enum = true;
+            continue;
+        }
+        if in_enum {
+            if l.starts_with('}') {
+                in_enum = false;
+            } else if l.starts_with("SNATPOOL_") {
+                let name = l.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap();
+                set.insert(name.to_string());
+            }
+            continue;
+        }
+        if let Some(rest) = l.strip_prefix("#define SNATPOOL_") {
+            let mut it = rest.splitn(2, char::is_whitespace);
+            let name = it.next().unwrap();
+            let val = it.next().unwrap_or("").trim();
+            if !name.contains('(') && val.chars().next().map_or(false, |c| c.is_ascii_digit()) {
+                set.insert(format!("SNATPOOL_{}", name));
+            }
+        }
+    }
+    set
+}
+
+#[test]
+fn every_function_is_bound() {
+    let h = read(&header_path());
+    let (hf, rf) = (header_functions(&h), rust_functions(&bindings()));
+    assert!(hf.len() > 40, "found only {} functions in the header", hf.len());
+    let missing: Vec<_> = hf.difference(&rf).collect();
+    let extra: Vec<_> = rf.difference(&hf).collect();
+    assert!(missing.is_empty() && extra.is_empty(),
+            "{}\n  in the header only: {:?}\n  in the bindings only: {:?}", FIX, missing, extra);
+}
+
+#[test]
+fn every_struct_is_bound() {
+    let h = read(&header_path());
+    let hs = header_structs(&h);
+    let rs: BTreeSet<String> = snatpool_sys::layout::LAYOUT_STRUCTS.iter().map(|s| s.to_string()).collect();
+    assert!(hs.len() >= 10, "found only {} structs in the header", hs.len());
+    let missing: Vec<_> = hs.difference(&rs).collect();
+    assert!(missing.is_empty(), "{}\n  structs missing from the bindings: {:?}", FIX, missing);
+}
+
+/// One C program prints what the C compiler says of every row of the Rust
+/// layout and every integer constant; both must agree.
+#[test]
+fn layout_and_constants_match_the_c_compiler() {
+    let h = read(&header_path());
+    let rows = snatpool_sys::layout::layout();
+    let consts = rust_int_consts(&bindings());
+    let names: BTreeSet<String> = consts.iter().map(|(n, _)| n.clone()).collect();
+    let missing: Vec<_> = header_int_names(&h).into_iter().filter(|n| !names.contains(n)).collect();
+    assert!(missing.is_empty(), "{}\n  constants missing from the bindings: {:?}", FIX, missing);
+
+    let with_fields: BTreeSet<&str> = rows.iter().filter(|r| !r.1.is_empty()).map(|r| r.0).collect();
+    let mut c = String::from("#include <stdio.h>\n#include <stddef.h>\n#include \"snatpool.h\"\nint main(void)\n{\n");
+    let mut want = Vec::new();
+    for (s, f, a, b) in &rows {
+        if f.is_empty() {
+            if !with_fields.contains(s) {
+                continue; // opaque: no C size
+            }
+            c.push_str(&format!("\tprintf(\"%zu %zu\\n\", sizeof(struct {s}), _Alignof(struct {s}));\n", s = s));
+            want.push((format!("struct {} size, align", s), format!("{} {}", a, b)));
+        } else {
+            let cf = f.strip_suffix('_').unwrap_or(f); // bindgen's type_ is C's type
+            c.push_str(&format!(
+                "\tprintf(\"%zu %zu\\n\", offsetof(struct {s}, {f}), sizeof(((struct {s} *)0)->{f}));\n",
+                s = s,
+                f = cf
+            ));
+            want.push((format!("{}.{} offset, size", s, cf), format!("{} {}", a, b)));
+        }
+    }
+    for (n, v) in &consts {
+        c.push_str(&format!("\tprintf(\"%lld\\n\", (long long)({}));\n", n));
+        want.push((n.clone(), v.to_string()));
+    }
+    for (n, v) in [("AF_INET", snatpool_sys::AF_INET), ("AF_INET6", snatpool_sys::AF_INET6)] {
+        c.push_str(&format!("\tprintf(\"%lld\\n\", (long long)({}));\n", n));
+        want.push((n.to_string(), v.to_string()));
+    }
+    c.push_str("\treturn 0;\n}\n");
+
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("header-layout");
+    fs::create_dir_all(&dir).unwrap();
+    let (src, exe) = (dir.join("layout.c"), dir.join("layout"));
+    fs::write(&src, &c).unwrap();
+    let cc = env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!("{} -std=gnu11 -I\"$1\" -o \"$2\" \"$3\"", cc))
+        .arg("sh")
+        .arg(header_path().parent().unwrap())
+        .arg(&exe)
+        .arg(&src);
+    let st = cmd.status().unwrap_or_else(|e| panic!("cannot run the C compiler {}: {}", cc, e));
+    assert!(st.success(), "{}: {} failed on {} ({})", FIX, cc, src.display(), st);
+    let out = Command::new(&exe).output().expect("run the layout program");
+    assert!(out.status.success());
+    let got = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<&str> = got.lines().collect();
+    assert_eq!(got.len(), want.len());
+    let bad: Vec<String> = want.iter().zip(&got)
+        .filter(|((_, w), g)| w != *g)
+        .map(|((what, w), g)| format!("  {}: Rust {}, C {}", what, w, g))
+        .collect();
+    assert!(bad.is_empty(), "{}\n{}", FIX, bad.join("\n"));
+    eprintln!("header: {} layout rows and {} constants agree with the C compiler", rows.len(), consts.len());
+}
+
+fn find_bindgen() -> Option<String> {
+    if let Ok(b) = env::var("BINDGEN") {
+        return Some(b);
+    }
+    let path = env::var_os("PATH")?;
+    env::split_paths(&path).map(|d| d.join("bindgen")).find(|p| p.is_file()).map(|p| p.display().to_string())
+}
+
+#[test]
+fn regenerated_bindings_are_the_committed_ones() {
+    let required = env::var("SNATPOOL_REQUIRE_BINDGEN").map_or(false, |v| v == "1");
+    let bindgen = match find_bindgen() {
+        Some(b) => b,
+        None => {
+            assert!(!required, "SNATPOOL_REQUIRE_BINDGEN=1 but no bindgen on PATH (Debian: apt-get install bindgen)");
+            eprintln!("header: no bindgen here; the layout and name checks stand alone");
+            return;
+        }
+    };
+    let out = Command::new(manifest().join("bindgen.sh"))
+        .arg(header_path())
+        .env("BINDGEN", &bindgen)
+        .output()
+        .expect("run bindgen.sh");
+    assert!(out.status.success(), "bindgen.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+    let strip = |s: &str| -> String {
+        s.lines().filter(|l| !l.contains("automatically generated by rust-bindgen"))
+            .flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect()
+    };
+    let (fresh, committed) = (String::from_utf8(out.stdout).unwrap(), bindings());
+    assert!(strip(&fresh) == strip(&committed), "{}\n  (regenerating with {} gives a different file)", FIX, bindgen);
+    eprintln!("header: regenerated bindings equal the committed ones ({})", bindgen);
+}
