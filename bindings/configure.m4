@@ -1,21 +1,24 @@
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-# Python (SWIG) and Go (cgo) bindings; m4_sinclude'd by configure.ac.
+# Python (SWIG), Go (cgo) and Rust bindings; m4_sinclude'd by configure.ac.
 #
 # The bindings are built by default and a missing tool is an error, so
 # that CI cannot skip them quietly; --disable-bindings turns them off.
 
 AC_ARG_ENABLE([bindings],
 	[AS_HELP_STRING([--disable-bindings],
-		[do not build the Python and Go bindings (default: build them; a
-		 missing SWIG, Python header or Go toolchain is then an error)])],
+		[do not build the Python, Go and Rust bindings (default: build them; a
+		 missing SWIG, Python header, Go or Rust toolchain is then an error)])],
 	[], [enable_bindings=yes])
 
 AC_ARG_VAR([SWIG], [SWIG 4 (for the Python binding)])
 AC_ARG_VAR([PYTHON3_CONFIG], [python3-config of the Python to build for (default: beside PYTHON3)])
 AC_ARG_VAR([GO], [the Go toolchain (go 1.19 or later, cgo enabled)])
+AC_ARG_VAR([CARGO], [cargo of the Rust toolchain (rustc 1.63 or later) for the Rust binding])
+AC_ARG_VAR([BINDGEN], [bindgen, to check and regenerate the Rust FFI (optional)])
 
 SNP_BIND_PY=no
 SNP_BIND_GO=no
+SNP_BIND_RUST=no
 AS_IF([test "x$enable_bindings" != xno], [
 	# --- SWIG -------------------------------------------------------------
 	AC_PATH_PROGS([SWIG], [swig4.0 swig], [])
@@ -70,7 +73,27 @@ AS_IF([test "x$enable_bindings" != xno], [
 		[GO_RACE=-race], [GO_RACE=])
 	AC_MSG_RESULT([${GO_RACE:-no} ($snp_go_arch)])
 	SNP_BIND_GO=yes
+
+	# --- Rust: cargo, and the rustc and rustdoc beside it (so that
+	# CARGO=/usr/bin/cargo means Debian's toolchain even when another one
+	# comes first on PATH) --------------------------------------------------
+	AC_PATH_PROG([CARGO], [cargo], [])
+	AS_IF([test -z "$CARGO"],
+		[AC_MSG_ERROR([cargo not found: install cargo and rustc, or configure --disable-bindings])])
+	snp_cargo_dir=`AS_DIRNAME(["$CARGO"])`
+	AS_IF([test -x "$snp_cargo_dir/rustc"], [RUSTC_FOR_CARGO="$snp_cargo_dir/rustc"], [RUSTC_FOR_CARGO=rustc])
+	AS_IF([test -x "$snp_cargo_dir/rustdoc"], [RUSTDOC_FOR_CARGO="$snp_cargo_dir/rustdoc"], [RUSTDOC_FOR_CARGO=rustdoc])
+	AC_MSG_CHECKING([rustc version])
+	snp_rustc_version=`$RUSTC_FOR_CARGO --version 2>/dev/null | sed -n 's/^rustc \([[0-9.]]*\).*/\1/p'`
+	AC_MSG_RESULT([${snp_rustc_version:-unknown} ($RUSTC_FOR_CARGO)])
+	AS_CASE([$snp_rustc_version],
+		[1.[[0-9]].*|1.[[0-5]][[0-9]].*|1.6[[0-2]].*|""],
+		[AC_MSG_ERROR([rustc 1.63 or later is needed, found '$snp_rustc_version'])])
+	AC_PATH_PROG([BINDGEN], [bindgen], [])
+	SNP_BIND_RUST=yes
 ])
+AC_SUBST([RUSTC_FOR_CARGO])
+AC_SUBST([RUSTDOC_FOR_CARGO])
 
 # Where `make install` puts the package: PYTHON3's site directory under
 # our prefix (AM_PATH_PYTHON's pyexecdir), so that PYTHONPATH or the
@@ -94,4 +117,4 @@ AC_SUBST([PYTHON_CFLAGS])
 AC_SUBST([GO_RACE])
 AM_CONDITIONAL([BINDINGS], [test "x$enable_bindings" != xno])
 
-AC_MSG_NOTICE([bindings: Python ${SNP_BIND_PY}${SWIG:+ (swig $snp_swig_version, $PYTHON3)}, Go ${SNP_BIND_GO}${GO:+ ($snp_go_version${GO_RACE:+, -race})}])
+AC_MSG_NOTICE([bindings: Python ${SNP_BIND_PY}${SWIG:+ (swig $snp_swig_version, $PYTHON3)}, Go ${SNP_BIND_GO}${GO:+ ($snp_go_version${GO_RACE:+, -race})}, Rust ${SNP_BIND_RUST}${CARGO:+ (rustc $snp_rustc_version${BINDGEN:+, bindgen})}])

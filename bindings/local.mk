@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-# Python (SWIG) and Go (cgo) bindings, their tests, the conformance suite
+# Python (SWIG), Go (cgo) and Rust bindings, their tests, the conformance suite
 # and the binding benchmarks (owner: bindings).  configure: bindings/configure.m4.
 
 PY_PKG_SRC = bindings/python/snatpool/__init__.py \
@@ -17,11 +17,22 @@ GO_SRC = bindings/go/go.mod bindings/go/doc.go bindings/go/errors.go bindings/go
 	bindings/go/table.go bindings/go/portblock.go bindings/go/snatpool_test.go \
 	bindings/go/example_test.go bindings/go/table_test.go bindings/go/portblock_test.go \
 	bindings/go/cmd/snatpool-go/main.go
-BINDINGS_TESTS = tests/bindings/python.sh tests/bindings/go.sh \
+RUST_SRC = bindings/rust/Cargo.toml bindings/rust/Cargo.lock \
+	bindings/rust/snatpool-sys/Cargo.toml bindings/rust/snatpool-sys/build.rs \
+	bindings/rust/snatpool-sys/bindgen.sh bindings/rust/snatpool-sys/src/lib.rs \
+	bindings/rust/snatpool-sys/src/bindings.rs bindings/rust/snatpool-sys/tests/header.rs \
+	bindings/rust/snatpool/Cargo.toml bindings/rust/snatpool/src/lib.rs \
+	bindings/rust/snatpool/src/addr.rs bindings/rust/snatpool/src/algo.rs \
+	bindings/rust/snatpool/src/error.rs bindings/rust/snatpool/src/events.rs \
+	bindings/rust/snatpool/src/pool.rs bindings/rust/snatpool/src/portblock.rs \
+	bindings/rust/snatpool/src/table.rs bindings/rust/snatpool/src/vectors.rs \
+	bindings/rust/snatpool/tests/api.rs bindings/rust/snatpool/tests/vectors.rs \
+	bindings/rust/snatpool/examples/snatpool-rs.rs
+BINDINGS_TESTS = tests/bindings/python.sh tests/bindings/go.sh tests/bindings/rust.sh \
 	tests/bindings/install.sh tests/conformance/run.sh \
 	tests/conformance/props.sh
 EXTRA_DIST += bindings/configure.m4 bindings/python/snatpool.i $(PY_PKG_SRC) \
-	$(PY_TESTS_SRC) $(GO_SRC) $(BINDINGS_TESTS) tests/bindings/common.sh \
+	$(PY_TESTS_SRC) $(GO_SRC) $(RUST_SRC) $(BINDINGS_TESTS) tests/bindings/common.sh \
 	tests/conformance/jobs.py tests/conformance/compare.py \
 	tests/conformance/props_gen.py tests/conformance/compute.py \
 	bindings/bench/bench.sh bindings/bench/bench.py
@@ -102,6 +113,31 @@ bindings/go/snatpool-go$(EXEEXT): $(GO_SRC:%=$(srcdir)/%) lib/libsnatpool.la \
 		bindings/go/pkgconfig/libsnatpool-uninstalled.pc
 	$(AM_V_GEN)cd $(srcdir)/bindings/go && $(GO_ENV) $(GO) build -o $(GO_BUILD_DIR)/snatpool-go$(EXEEXT) ./cmd/snatpool-go
 
+# ---- Rust ------------------------------------------------------------------
+# cargo runs in the source tree (workspace bindings/rust), offline, with its
+# target directory in the build tree, and links the uninstalled library
+# through the same libsnatpool-uninstalled.pc as Go (snatpool-sys/build.rs
+# runs pkg-config; RUSTFLAGS adds the rpath that .pc file names).  RUSTC and
+# RUSTDOC are the ones beside CARGO.
+RUST_BUILD_DIR = $(abs_top_builddir)/bindings/rust
+RUST_ENV = CARGO_NET_OFFLINE=true CARGO_TARGET_DIR=$(RUST_BUILD_DIR)/target \
+	RUSTC="$(RUSTC_FOR_CARGO)" RUSTDOC="$(RUSTDOC_FOR_CARGO)" CC="$(CC)" \
+	PKG_CONFIG="$(PKG_CONFIG)" PKG_CONFIG_PATH=$(GO_BUILD_DIR)/pkgconfig \
+	RUSTFLAGS=-Clink-arg=-Wl,-rpath,$(abs_top_builddir)/lib/.libs
+SNATPOOL_RS = $(RUST_BUILD_DIR)/target/debug/examples/snatpool-rs
+
+# snatpool-rs for the conformance suite: a debug build (quick to build, the
+# same code; `make bench-bindings` builds the release one).
+bindings/rust/.stamp: $(RUST_SRC:%=$(srcdir)/%) lib/libsnatpool.la \
+		bindings/go/pkgconfig/libsnatpool-uninstalled.pc
+	$(AM_V_GEN)cd $(srcdir)/bindings/rust/snatpool && \
+	env $(RUST_ENV) $(CARGO) build --offline --quiet --example snatpool-rs && \
+	touch $(abs_top_builddir)/$@
+bindings/rust/.stamp-release: bindings/rust/.stamp
+	$(AM_V_GEN)cd $(srcdir)/bindings/rust/snatpool && \
+	env $(RUST_ENV) $(CARGO) build --offline --quiet --release --example snatpool-rs && \
+	touch $(abs_top_builddir)/$@
+
 # What the test scripts need to know of this build.
 bindings/env.sh: Makefile
 	$(AM_V_GEN)$(MKDIR_P) bindings && { \
@@ -117,6 +153,12 @@ bindings/env.sh: Makefile
 	echo "prefix='$(prefix)'"; echo "exec_prefix='$(exec_prefix)'"; \
 	echo "libdir='$(libdir)'"; echo "pyexecdir='$(pyexecdir)'"; \
 	echo "CC='$(CC)'"; \
+	echo "CARGO='$(CARGO)'"; echo "BINDGEN='$(BINDGEN)'"; \
+	echo "RUST_ENV='$(RUST_ENV)'"; \
+	echo "RUST_SRC='$(abs_top_srcdir)/bindings/rust'"; \
+	echo "RUST_BUILD_DIR='$(RUST_BUILD_DIR)'"; \
+	echo "SNATPOOL_RS='$(SNATPOOL_RS)'"; \
+	echo "SNATPOOL_RS_RELEASE='$(RUST_BUILD_DIR)/target/release/examples/snatpool-rs'"; \
 	} > $@
 
 noinst_DATA = bindings/python/.stamp bindings/env.sh \
@@ -127,25 +169,26 @@ noinst_DATA = bindings/python/.stamp bindings/env.sh \
 check_PROGRAMS += tests/conformance/compute
 tests_conformance_compute_SOURCES = tests/conformance/compute.c
 tests_conformance_compute_LDADD = lib/libsnatpool.la
-check_DATA = bindings/go/snatpool-go$(EXEEXT)
+check_DATA = bindings/go/snatpool-go$(EXEEXT) bindings/rust/.stamp
 
 TESTS += $(BINDINGS_TESTS)
 
 CLEANFILES += bindings/python/snatpool_wrap.c bindings/python/snatpool/capi.py \
 	bindings/python/snatpool/_capi.so bindings/python/.stamp bindings/env.sh \
 	bindings/.swig-defs bindings/go/pkgconfig/libsnatpool-uninstalled.pc \
-	bindings/go/snatpool-go$(EXEEXT)
+	bindings/go/snatpool-go$(EXEEXT) bindings/rust/.stamp bindings/rust/.stamp-release
 clean-local: bindings-clean-local
 bindings-clean-local:
 	-chmod -R u+w bindings/go/gopath 2>/dev/null; \
 	rm -rf bindings/go/cache bindings/go/gopath bindings/python/snatpool/__pycache__ \
-		tests/conformance/work; \
+		tests/conformance/work bindings/rust/target; \
 	if test "$(srcdir)" != .; then rm -f $(PY_PKG_SRC); fi
 .PHONY: bindings-clean-local
 
 # ---- benchmarks --------------------------------------------------------------
 # Per-call overhead of each binding next to the C call, key=value lines.
-bench-bindings: all bindings/env.sh bindings/go/snatpool-go$(EXEEXT) tests/conformance/compute$(EXEEXT)
+bench-bindings: all bindings/env.sh bindings/go/snatpool-go$(EXEEXT) tests/conformance/compute$(EXEEXT) \
+		bindings/rust/.stamp-release
 	@top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir) PYTHON3=$(PYTHON3) \
 		$(SHELL) $(srcdir)/bindings/bench/bench.sh
 BENCH_TARGETS += bench-bindings
@@ -153,5 +196,13 @@ else
 bench-bindings:
 	@echo "bench-bindings: configured with --disable-bindings" >&2; exit 1
 endif
-.PHONY: bench-bindings FORCE_BINDINGS
+# Regenerate the committed Rust FFI after a change of include/snatpool.h
+# (bindings/rust/snatpool-sys/tests/header.rs fails until this is done).
+rust-bindgen:
+	@bg='$(BINDGEN)'; bg=$${bg:-bindgen}; \
+	out=$(srcdir)/bindings/rust/snatpool-sys/src/bindings.rs; \
+	BINDGEN=$$bg $(SHELL) $(srcdir)/bindings/rust/snatpool-sys/bindgen.sh \
+		$(srcdir)/include/snatpool.h > $$out.tmp && mv $$out.tmp $$out && \
+	echo "rust-bindgen: wrote $$out"
+.PHONY: bench-bindings FORCE_BINDINGS rust-bindgen
 FORCE_BINDINGS:

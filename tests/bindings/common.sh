@@ -23,4 +23,8 @@ export PYTHONPATH PYTHONDONTWRITEBYTECODE
 # `go` offline, cache in the build tree, library through the uninstalled .pc.
 go_env() { env $GO_ENV "$@"; }
 
+# cargo offline, target directory in the build tree, library through the
+# uninstalled .pc (RUST_ENV holds shell-quoted values: eval it).
+rust_env() { eval "env $RUST_ENV"' "$@"'; }
+
 need_file() { [ -e "$1" ] || fail "$1 missing ($2)"; }
