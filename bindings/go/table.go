@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"runtime"
 	"runtime/cgo"
+	"syscall"
 	"unsafe"
 )
 
@@ -121,7 +122,10 @@ func mappingFrom(m *C.struct_snatpool_mapping) Mapping {
 }
 
 // TableOptions are the options of a table; zero fields take the library's
-// defaults (see snatpool_table_new).  The C event hook is not offered.
+// defaults (see snatpool_table_new).  Events never reach Go as callbacks
+// run under the table's locks: with EventCapacity set, the C library copies
+// each into a bounded queue (snatpool_event_queue) that DrainEvents
+// empties; when it is full new events are dropped and counted.
 type TableOptions struct {
 	MaxMappings       uint32
 	Flags             TableFlags
@@ -138,6 +142,29 @@ type TableOptions struct {
 	UtilClearPct      uint8
 	DeltaCapacity     uint32
 	ExpireBudget      uint32
+	EventCapacity     int // events the queue holds; 0: no events
+}
+
+// EventType says what a table event reports (SNATPOOL_EV_*).
+type EventType uint32
+
+// Event types.
+const (
+	EventCreated    EventType = C.SNATPOOL_EV_CREATED
+	EventReleased   EventType = C.SNATPOOL_EV_RELEASED
+	EventExpired    EventType = C.SNATPOOL_EV_EXPIRED
+	EventRolledBack EventType = C.SNATPOOL_EV_ROLLEDBACK
+	EventUtilRaise  EventType = C.SNATPOOL_EV_UTIL_RAISE
+	EventUtilClear  EventType = C.SNATPOOL_EV_UTIL_CLEAR
+)
+
+// Event is one table event: its type, the now of the call that caused it,
+// the utilization (alarm events) and the mapping (nil for alarm events).
+type Event struct {
+	Type    EventType
+	Now     uint32
+	UtilPct uint32
+	Mapping *Mapping
 }
 
 // TableStats are the table's counters (RFC 8512 names where it has one).
@@ -158,6 +185,7 @@ type TableStats struct {
 // memory lives at least as long as the table.
 type Table struct {
 	pinned[C.struct_snatpool_table]
+	q *C.struct_snatpool_event_queue // nil: no events; freed after the table
 }
 
 // NewTable creates a table for pool; opts may be nil.
@@ -183,17 +211,33 @@ func NewTable(pool *Pool, opts *TableOptions) (*Table, error) {
 	co.util_clear_pct = C.uint8_t(o.UtilClearPct)
 	co.delta_capacity = C.uint32_t(o.DeltaCapacity)
 	co.expire_budget = C.uint32_t(o.ExpireBudget)
+	var q *C.struct_snatpool_event_queue
+	if o.EventCapacity < 0 {
+		return nil, bad("snatpool_event_queue_new", Code(syscall.EINVAL), "EventCapacity")
+	}
+	if o.EventCapacity > 0 {
+		if err := errOf("snatpool_event_queue_new", C.snatpool_event_queue_new(C.size_t(o.EventCapacity), &q)); err != nil {
+			return nil, err
+		}
+		co.event_cb = C.snatpool_table_event_cb(C.snatpool_event_queue_push)
+		co.event_ctx = unsafe.Pointer(q)
+	}
 	h, err := pool.retain()
 	if err != nil {
+		C.snatpool_event_queue_free(q)
 		return nil, err
 	}
 	var t *C.struct_snatpool_table
 	if err := errOf("snatpool_table_new", C.snatpool_table_new(h, &co, &t)); err != nil {
 		pool.release()
+		C.snatpool_event_queue_free(q)
 		return nil, err
 	}
-	tab := &Table{pinned[C.struct_snatpool_table]{h: t, pool: pool,
-		free: func(t *C.struct_snatpool_table) { C.snatpool_table_free(t) }}}
+	tab := &Table{pinned: pinned[C.struct_snatpool_table]{h: t, pool: pool,
+		free: func(t *C.struct_snatpool_table) {
+			C.snatpool_table_free(t)
+			C.snatpool_event_queue_free(q) // after the table that pushed into it
+		}}, q: q}
 	runtime.SetFinalizer(tab, (*Table).Close)
 	return tab, nil
 }
@@ -482,4 +526,55 @@ func (t *Table) ImportDelta(recs []byte, now uint32) (applied, consumed int, err
 	var used C.size_t
 	rc := C.snatpool_table_delta_import(h, p, C.size_t(len(recs)), C.uint32_t(now), &used)
 	return int(rc), int(used), errOf("snatpool_table_delta_import", rc)
+}
+
+// DrainEvents moves up to max queued events (oldest first) out of the
+// table's event queue; none waiting gives an empty slice.  EINVAL if the
+// table was made without EventCapacity.
+func (t *Table) DrainEvents(max int) ([]Event, error) {
+	if max < 0 || max > 1<<20 {
+		return nil, bad("snatpool_event_queue_drain", Code(syscall.EINVAL), "max")
+	}
+	if _, err := t.handle(); err != nil {
+		return nil, err
+	}
+	defer t.mu.RUnlock()
+	if t.q == nil {
+		return nil, bad("snatpool_event_queue_drain", Code(syscall.EINVAL), "EventCapacity 0")
+	}
+	if max == 0 {
+		return []Event{}, nil
+	}
+	evs := make([]C.struct_snatpool_table_event, max)
+	n := C.snatpool_event_queue_drain(t.q, &evs[0], C.size_t(max))
+	if err := errOf("snatpool_event_queue_drain", n); err != nil {
+		return nil, err
+	}
+	out := make([]Event, int(n))
+	for i := range out {
+		e := &evs[i]
+		out[i] = Event{Type: EventType(e._type), Now: uint32(e.now), UtilPct: uint32(e.util_pct)}
+		if out[i].Type != EventUtilRaise && out[i].Type != EventUtilClear &&
+			(e._map.family == C.AF_INET || e._map.family == C.AF_INET6) {
+			m := mappingFrom(&e._map)
+			out[i].Mapping = &m
+		}
+	}
+	return out, nil
+}
+
+// EventsDropped returns how many events were dropped because the queue was
+// full, and how many wait now.
+func (t *Table) EventsDropped() (dropped uint64, queued int, err error) {
+	if _, err := t.handle(); err != nil {
+		return 0, 0, err
+	}
+	defer t.mu.RUnlock()
+	if t.q == nil {
+		return 0, 0, bad("snatpool_event_queue_stats", Code(syscall.EINVAL), "EventCapacity 0")
+	}
+	var q C.size_t
+	var d C.uint64_t
+	C.snatpool_event_queue_stats(t.q, &q, &d)
+	return uint64(d), int(q), nil
 }

@@ -177,3 +177,68 @@ func TestTableConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestTableEvents(t *testing.T) {
+	pool := mustPool(t, "198.51.100.1-198.51.100.2", nil)
+	tab, err := NewTable(pool, &TableOptions{EventCapacity: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	f := Flow{Proto: 6, Src: netip.MustParseAddr("10.0.0.1"), SrcPort: 1000, Dst: netip.MustParseAddr("192.0.2.1"), DstPort: 443}
+	g := Flow{Proto: 17, Src: netip.MustParseAddr("10.0.0.2"), SrcPort: 2000, Dst: netip.MustParseAddr("192.0.2.1"), DstPort: 53}
+	m, err := tab.Claim(f, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.Release(f, 11); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tab.Claim(g, 12); err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.Rollback(g, 13); err != nil { // the fourth event: dropped
+		t.Fatal(err)
+	}
+	dropped, queued, err := tab.EventsDropped()
+	if err != nil || dropped != 1 || queued != 3 {
+		t.Fatalf("EventsDropped = %d, %d, %v; want 1, 3", dropped, queued, err)
+	}
+	ev, err := tab.DrainEvents(16)
+	if err != nil || len(ev) != 3 {
+		t.Fatalf("DrainEvents = %v, %v", ev, err)
+	}
+	want := []struct {
+		typ EventType
+		now uint32
+	}{{EventCreated, 10}, {EventReleased, 11}, {EventCreated, 12}}
+	for i, w := range want {
+		if ev[i].Type != w.typ || ev[i].Now != w.now || ev[i].Mapping == nil {
+			t.Fatalf("event %d = %+v, want %v", i, ev[i], w)
+		}
+	}
+	if ev[0].Mapping.XAddr != m.XAddr || ev[0].Mapping.XPort != m.XPort || ev[0].Mapping.Src != f.Src {
+		t.Fatalf("event mapping %+v, claim %+v", *ev[0].Mapping, m)
+	}
+	if ev, err := tab.DrainEvents(16); err != nil || len(ev) != 0 {
+		t.Fatalf("empty queue: %v, %v", ev, err)
+	}
+	if _, err := tab.DrainEvents(-1); !errors.Is(err, syscall.EINVAL) {
+		t.Fatalf("DrainEvents(-1): %v", err)
+	}
+	plain, err := NewTable(pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.DrainEvents(1); !errors.Is(err, syscall.EINVAL) {
+		t.Fatalf("no queue: %v", err)
+	}
+	plain.Close()
+	if _, err := NewTable(pool, &TableOptions{EventCapacity: 1 << 30}); !errors.Is(err, syscall.EINVAL) {
+		t.Fatalf("huge queue: %v", err)
+	}
+	tab.Close()
+	if _, err := tab.DrainEvents(1); !errors.Is(err, ErrClosed) {
+		t.Fatalf("closed: %v", err)
+	}
+}

@@ -32,11 +32,13 @@ __all__ = ["Algo", "AlgoFlag", "AlgoInfo", "Code", "DEFAULT_ALGO", "Error",
            "library_version", "parse_address", "strerror", "vectors",
            "verify", "write_vectors"]
 
-from .table import (DELTA_RECORD_SIZE, Flow, Mapping, MappingFlag, Permit,
-                    PortBlock, PortStrategy, Table, TableFlag, TableStats)
+from .table import (DELTA_RECORD_SIZE, Event, EventType, Flow, Mapping,
+                    MappingFlag, Permit, PortBlock, PortStrategy, Table,
+                    TableFlag, TableStats)
 
-__all__ += ["DELTA_RECORD_SIZE", "Flow", "Mapping", "MappingFlag", "Permit",
-            "PortBlock", "PortStrategy", "Table", "TableFlag", "TableStats"]
+__all__ += ["DELTA_RECORD_SIZE", "Event", "EventType", "Flow", "Mapping",
+            "MappingFlag", "Permit", "PortBlock", "PortStrategy", "Table",
+            "TableFlag", "TableStats"]
 
 __version__ = capi.version()
 

@@ -11,8 +11,12 @@
 Time is the caller's: ``now`` is whole seconds of a monotonic clock
 (``int(time.monotonic())``).  A table keeps its pool's memory alive until
 the table is closed.  Table calls may come from any number of threads.
-The event hook of the C API is not offered here (it runs under the
-table's locks, on any thread).
+
+Events (mapping created, released, expired, rolled back; utilization alarm)
+are never Python callbacks run under the table's locks: with
+``Table(pool, events=N)`` the C library copies each into a bounded queue
+(snatpool_event_queue) that :meth:`Table.drain_events` empties; when the
+queue is full new events are dropped and counted (:attr:`Table.events_dropped`).
 """
 
 import enum
@@ -27,7 +31,8 @@ from ._pool import Algo, Pool, parse_address
 from .errors import Code, Error, InvalidInput
 
 __all__ = ["Permit", "PortStrategy", "TableFlag", "MappingFlag", "Flow",
-           "Mapping", "TableStats", "Table", "PortBlock", "DELTA_RECORD_SIZE"]
+           "Mapping", "TableStats", "Table", "PortBlock", "DELTA_RECORD_SIZE",
+           "EventType", "Event"]
 
 DELTA_RECORD_SIZE = capi.SNATPOOL_DELTA_RECORD_SIZE
 
@@ -58,6 +63,38 @@ class MappingFlag(enum.IntFlag):
     NEW = capi.SNATPOOL_MAP_F_NEW
     REUSED = capi.SNATPOOL_MAP_F_REUSED
     PRESERVED = capi.SNATPOOL_MAP_F_PRESERVED
+
+
+class EventType(enum.IntEnum):
+    """Table event types (SNATPOOL_EV_*)."""
+    CREATED = capi.SNATPOOL_EV_CREATED
+    RELEASED = capi.SNATPOOL_EV_RELEASED
+    EXPIRED = capi.SNATPOOL_EV_EXPIRED
+    ROLLEDBACK = capi.SNATPOOL_EV_ROLLEDBACK
+    UTIL_RAISE = capi.SNATPOOL_EV_UTIL_RAISE
+    UTIL_CLEAR = capi.SNATPOOL_EV_UTIL_CLEAR
+
+
+class Event(namedtuple("Event", "type now util_pct mapping")):
+    """A table event: its :class:`EventType` (or the number of a type this
+    package does not know), the ``now`` of the call that caused it, the
+    utilization (alarm events) and the :class:`Mapping` (None for the
+    alarm events)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def _from_c(cls, t):
+        etype, now, util, m = t
+        try:
+            etype = EventType(etype)
+        except ValueError:
+            pass
+        mapping = None
+        if etype not in (EventType.UTIL_RAISE, EventType.UTIL_CLEAR) and m[0] in (
+                socket.AF_INET, socket.AF_INET6):
+            mapping = Mapping._from_c(m)
+        return cls(etype, now, util, mapping)
 
 
 def _af(addr):
@@ -121,12 +158,13 @@ class Table:
     flags (:class:`TableFlag`), permit (:class:`Permit`), strategy
     (:class:`PortStrategy`), algo (paired selection), inactivity_timeout,
     max_session_number, hold_down, port_quota, shards, seed,
-    util_raise_pct, util_clear_pct, delta_capacity, expire_budget.
+    util_raise_pct, util_clear_pct, delta_capacity, expire_budget; and
+    events: the capacity of the event queue (0, the default: no events).
 
     Use as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, pool, **opts):
+    def __init__(self, pool, events=0, **opts):
         if not isinstance(pool, Pool):
             raise TypeError("Table needs a snatpool.Pool")
         if "algo" in opts and opts["algo"]:
@@ -135,11 +173,18 @@ class Table:
             if k in opts:
                 opts[k] = int(opts[k])
         self._t = None
+        self._q = None
+        if events:
+            self._q = capi.event_queue_new(int(events))
+            opts["event_queue"] = self._q
         handle = pool._retain()
         try:
             self._t = capi.table_new(handle, opts)
         except BaseException:
             pool._release()
+            q, self._q = self._q, None
+            if q is not None:
+                capi.event_queue_free(q)
             raise
         self._pool = pool
 
@@ -149,6 +194,9 @@ class Table:
         if t is not None:
             capi.table_free(t)
             self._pool._release()
+        q, self._q = getattr(self, "_q", None), None
+        if q is not None:		# after the table that pushed into it
+            capi.event_queue_free(q)
 
     def __del__(self):
         if getattr(self, "_t", None) is not None:
@@ -168,6 +216,28 @@ class Table:
         if self._t is None:
             raise ValueError("table is closed")
         return self._t
+
+    # -- events ----------------------------------------------------------
+    def _queue(self):
+        self._h()
+        if self._q is None:
+            raise InvalidInput(errno.EINVAL, "table made without events (events=0)", "events")
+        return self._q
+
+    def drain_events(self, max=4096):
+        """Up to ``max`` queued :class:`Event` s, oldest first (an empty
+        list when none wait)."""
+        return [Event._from_c(e) for e in capi.event_queue_drain(self._queue(), max)]
+
+    @property
+    def events_dropped(self):
+        """Events dropped because the queue was full, since the table was made."""
+        return capi.event_queue_stats(self._queue())[1]
+
+    @property
+    def events_queued(self):
+        """Events waiting in the queue."""
+        return capi.event_queue_stats(self._queue())[0]
 
     # -- flows -----------------------------------------------------------
     def claim(self, flow, now):

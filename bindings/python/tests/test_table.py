@@ -14,6 +14,33 @@ FLOW = Flow.tcp("10.0.0.1", 40000, "93.184.216.34", 443)
 
 
 class TestTable(unittest.TestCase):
+    def test_events_queue(self):
+        """Events come through a bounded queue the caller drains; the ones
+        that did not fit are counted."""
+        g = Flow.udp("10.0.0.2", 5000, "192.0.2.1", 53)
+        with Pool("198.51.100.1-198.51.100.2") as pool, Table(pool, events=3, seed=1) as t:
+            m = t.claim(FLOW, 10)
+            t.release(FLOW, 11)
+            t.claim(g, 12)
+            t.rollback(g, 13)		# the fourth: dropped
+            self.assertEqual((t.events_queued, t.events_dropped), (3, 1))
+            ev = t.drain_events()
+            self.assertEqual([(e.type, e.now) for e in ev],
+                             [(snatpool.EventType.CREATED, 10), (snatpool.EventType.RELEASED, 11),
+                              (snatpool.EventType.CREATED, 12)])
+            self.assertEqual((ev[0].mapping.src, ev[0].mapping.xaddr, ev[0].mapping.xport),
+                             (V4("10.0.0.1"), m.xaddr, m.xport))
+            self.assertEqual(t.drain_events(), [])
+            t.claim(g, 20)
+            self.assertEqual(len(t.drain_events(max=1)), 1)
+            with self.assertRaises(ValueError):
+                t.drain_events(max=-1)
+        with Pool("198.51.100.1") as pool, Table(pool) as t:
+            with self.assertRaises(snatpool.InvalidInput):
+                t.drain_events()
+            with self.assertRaises(snatpool.InvalidInput):
+                Table(pool, events=1 << 30)
+
     def test_claim_release_lease(self):
         with Pool("198.51.100.1-198.51.100.4") as pool, \
                 Table(pool, permit=Permit.ANY_REMOTE_HOST, inactivity_timeout=10) as t:
