@@ -17,7 +17,8 @@ PACKAGES="autoconf automake libtool autoconf-archive pkg-config make gcc
  python3-scapy golang-go clang llvm libclang-rt-14-dev gcc-multilib
  libbpf-dev bpftool libxdp-dev xdp-tools libdpdk-dev libpcap-dev
  iproute2 nftables conntrack groff-base rsync file
- cargo rustc rustfmt bindgen python3-setuptools python3-venv python3-pip"
+ cargo rustc rustfmt bindgen python3-setuptools python3-venv python3-pip
+ python3-wheel"
 
 install_deps() {
 	local missing=()

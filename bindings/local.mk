@@ -35,7 +35,9 @@ EXTRA_DIST += bindings/configure.m4 bindings/python/snatpool.i $(PY_PKG_SRC) \
 	$(PY_TESTS_SRC) $(GO_SRC) $(RUST_SRC) $(BINDINGS_TESTS) tests/bindings/common.sh \
 	tests/conformance/jobs.py tests/conformance/compare.py \
 	tests/conformance/props_gen.py tests/conformance/compute.py \
-	bindings/bench/bench.sh bindings/bench/bench.py
+	bindings/bench/bench.sh bindings/bench/bench.py \
+	bindings/python/pyproject.toml bindings/python/setup.py bindings/python/README.md \
+	bindings/python/snatpool/py.typed
 
 if BINDINGS
 # ---- Python ----------------------------------------------------------------
@@ -52,6 +54,7 @@ bindings_python_snatpool__capi_la_CFLAGS = -fno-strict-aliasing -Wall -Wno-unuse
 bindings_python_snatpool__capi_la_LDFLAGS = -module -avoid-version -shared
 bindings_python_snatpool__capi_la_LIBADD = lib/libsnatpool.la
 snatpool_pyexec_PYTHON = $(PY_PKG_SRC)
+snatpool_pyexec_DATA = bindings/python/snatpool/py.typed
 nodist_snatpool_pyexec_PYTHON = bindings/python/snatpool/capi.py
 
 # Tables are bound once the library builds them.
@@ -154,6 +157,7 @@ bindings/env.sh: Makefile
 	echo "libdir='$(libdir)'"; echo "pyexecdir='$(pyexecdir)'"; \
 	echo "CC='$(CC)'"; \
 	echo "CARGO='$(CARGO)'"; echo "BINDGEN='$(BINDGEN)'"; \
+	echo "RUSTC_FOR_CARGO='$(RUSTC_FOR_CARGO)'"; echo "RUSTDOC_FOR_CARGO='$(RUSTDOC_FOR_CARGO)'"; \
 	echo "RUST_ENV='$(RUST_ENV)'"; \
 	echo "RUST_SRC='$(abs_top_srcdir)/bindings/rust'"; \
 	echo "RUST_BUILD_DIR='$(RUST_BUILD_DIR)'"; \
