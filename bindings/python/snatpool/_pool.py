@@ -1,15 +1,23 @@
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 """Algorithms, pools and selection over the extension module."""
 
+from __future__ import annotations
+
 import array
 import enum
 import ipaddress
 import socket
 import threading
 from collections import namedtuple
+from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import capi
 from .errors import Code, Error, InvalidInput
+
+#: An address as the package returns it.
+IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+#: An address as the package accepts it: text, packed bytes or ipaddress.
+AddressLike = Union[str, bytes, IPAddress]
 
 __all__ = ["Algo", "AlgoFlag", "AlgoInfo", "Selection", "Pool",
            "algorithms", "parse_address", "MAX_ADDRS"]
@@ -27,12 +35,12 @@ class Algo(enum.IntEnum):
     MAGLEV_V1 = capi.SNATPOOL_ALGO_MAGLEV_V1
 
     @property
-    def tag(self):
+    def tag(self) -> str:
         """The frozen name, e.g. ``"snatpool-xxh3-v1"``."""
         return capi.algo_name(self.value)
 
     @classmethod
-    def parse(cls, value):
+    def parse(cls, value: Union[Algo, int, str, None]) -> Algo:
         """An :class:`Algo` from an Algo, an ID or a name (tag or member
         name).  Raises InvalidInput (a ValueError) if unknown."""
         if isinstance(value, cls):
@@ -53,7 +61,7 @@ class Algo(enum.IntEnum):
         raise TypeError("algorithm must be an Algo, int or str, not %s"
                         % type(value).__name__)
 
-    def info(self):
+    def info(self) -> AlgoInfo:
         """This algorithm's :class:`AlgoInfo`."""
         return _algo_info(self.value)
 
@@ -88,7 +96,7 @@ def _algo_info(algo_id):
     return AlgoInfo(algo, name, AlgoFlag(flags), summary)
 
 
-def algorithms():
+def algorithms() -> List[AlgoInfo]:
     """Every algorithm the library knows, by ascending ID."""
     return [_algo_info(i) for i in capi.algo_list()]
 
@@ -111,7 +119,7 @@ def _family(family):
     raise InvalidInput(Code.EFAMILY, capi.strerror(Code.EFAMILY), str(family))
 
 
-def parse_address(value):
+def parse_address(value: AddressLike) -> IPAddress:
     """An ``ipaddress`` address from a str, bytes (4 or 16 octets) or an
     ``ipaddress`` address, as the library reads it (``::ffff:a.b.c.d`` stays
     an IPv6 address).  Raises InvalidInput for anything else."""
@@ -168,7 +176,9 @@ class Pool:
 
     __slots__ = ("_p", "_lock", "_users", "_closing", "__weakref__")
 
-    def __init__(self, addresses, *, seed=0, ports=None, algo=None, maglev_size=0):
+    def __init__(self, addresses: Union[str, Iterable[AddressLike]], *, seed: int = 0,
+                 ports: Optional[Tuple[int, int]] = None, algo: Union[Algo, int, str, None] = None,
+                 maglev_size: int = 0) -> None:
         opts = {"seed": seed, "maglev_size": maglev_size}
         if ports is not None:
             lo, hi = ports
@@ -190,7 +200,7 @@ class Pool:
             self._p = capi.pool_from_spec(",".join(_spec_token(i) for i in items), opts)
 
     # -- lifetime ----------------------------------------------------------
-    def close(self):
+    def close(self) -> None:
         """Free the pool; later calls raise ValueError.  Idempotent.  Tables
         and port block plans built on the pool keep its memory until they
         are closed."""
@@ -224,7 +234,7 @@ class Pool:
             self._p = None
             capi.pool_free(p)
 
-    def __enter__(self):
+    def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc):
@@ -241,37 +251,37 @@ class Pool:
         return p
 
     # -- contents ----------------------------------------------------------
-    def count(self, family):
+    def count(self, family: int) -> int:
         """Addresses of ``family`` (4, 6, AF_INET or AF_INET6)."""
         return capi.pool_count(self._h(), _family(family))
 
     def __len__(self):
         return self.count(4) + self.count(6)
 
-    def addresses(self, family):
+    def addresses(self, family: int) -> List[IPAddress]:
         """The addresses of ``family`` in configured order."""
         fam, p = _family(family), self._h()
         return [ipaddress.ip_address(capi.pool_addr(p, fam, i))
                 for i in range(capi.pool_count(p, fam))]
 
-    def address(self, family, index):
+    def address(self, family: int, index: int) -> IPAddress:
         """The address at ``index`` of ``family``."""
         return ipaddress.ip_address(capi.pool_addr(self._h(), _family(family), index))
 
     @property
-    def seed(self):
+    def seed(self) -> int:
         return capi.pool_seed(self._h())
 
     @property
-    def ports(self):
+    def ports(self) -> Tuple[int, int]:
         """The port range (lo, hi)."""
         return tuple(capi.pool_ports(self._h()))
 
     @property
-    def default_algo(self):
+    def default_algo(self) -> Algo:
         return Algo(capi.pool_default_algo(self._h()))
 
-    def maglev_table(self, family):
+    def maglev_table(self, family: int) -> Sequence[int]:
         """A copy of the Maglev table of ``family``: ``array('H')`` of M
         16-bit configured-order indexes."""
         table = array.array("H")
@@ -279,7 +289,7 @@ class Pool:
         return table
 
     # -- selection ---------------------------------------------------------
-    def select(self, src, algo=0):
+    def select(self, src: AddressLike, algo: Union[Algo, int, str] = 0) -> Selection:
         """The pool address for source ``src`` (str, bytes or ipaddress):
         a :class:`Selection` (address, index).  ``algo``: an :class:`Algo`,
         ID or name; 0 for the pool's default.  Raises InvalidInput when the
@@ -290,7 +300,8 @@ class Pool:
         index, packed = capi.select(self._h(), fam, addr.packed, algo_id)
         return Selection(ipaddress.ip_address(packed), index)
 
-    def select_many(self, srcs, algo=0):
+    def select_many(self, srcs: Iterable[AddressLike],
+                    algo: Union[Algo, int, str] = 0) -> List[Selection]:
         """Indexes for many sources of one family (snatpool_select_burst());
         a list of ints in the order given."""
         addrs = [parse_address(s) for s in srcs]

@@ -19,15 +19,18 @@ are never Python callbacks run under the table's locks: with
 queue is full new events are dropped and counted (:attr:`Table.events_dropped`).
 """
 
+from __future__ import annotations
+
 import enum
 import errno
 import ipaddress
 import os
 import socket
 from collections import namedtuple
+from typing import Any, List, Optional
 
 from . import capi
-from ._pool import Algo, Pool, parse_address
+from ._pool import AddressLike, Algo, Pool, parse_address
 from .errors import Code, Error, InvalidInput
 
 __all__ = ["Permit", "PortStrategy", "TableFlag", "MappingFlag", "Flow",
@@ -115,11 +118,11 @@ class Flow(namedtuple("Flow", "proto src sport dst dport")):
         return super().__new__(cls, int(proto), src, int(sport), dst, int(dport))
 
     @classmethod
-    def tcp(cls, src, sport, dst, dport):
+    def tcp(cls, src: AddressLike, sport: int, dst: AddressLike, dport: int) -> Flow:
         return cls(socket.IPPROTO_TCP, src, sport, dst, dport)
 
     @classmethod
-    def udp(cls, src, sport, dst, dport):
+    def udp(cls, src: AddressLike, sport: int, dst: AddressLike, dport: int) -> Flow:
         return cls(socket.IPPROTO_UDP, src, sport, dst, dport)
 
     def _c(self):
@@ -164,7 +167,7 @@ class Table:
     Use as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, pool, events=0, **opts):
+    def __init__(self, pool: Pool, events: int = 0, **opts: Any) -> None:
         if not isinstance(pool, Pool):
             raise TypeError("Table needs a snatpool.Pool")
         if "algo" in opts and opts["algo"]:
@@ -224,36 +227,36 @@ class Table:
             raise InvalidInput(errno.EINVAL, "table made without events (events=0)", "events")
         return self._q
 
-    def drain_events(self, max=4096):
+    def drain_events(self, max: int = 4096) -> List[Event]:
         """Up to ``max`` queued :class:`Event` s, oldest first (an empty
         list when none wait)."""
         return [Event._from_c(e) for e in capi.event_queue_drain(self._queue(), max)]
 
     @property
-    def events_dropped(self):
+    def events_dropped(self) -> int:
         """Events dropped because the queue was full, since the table was made."""
         return capi.event_queue_stats(self._queue())[1]
 
     @property
-    def events_queued(self):
+    def events_queued(self) -> int:
         """Events waiting in the queue."""
         return capi.event_queue_stats(self._queue())[0]
 
     # -- flows -----------------------------------------------------------
-    def claim(self, flow, now):
+    def claim(self, flow: Flow, now: int) -> Mapping:
         """The translated tuple for a new flow: a :class:`Mapping`.  Raises
         snatpool.Error (EEXHAUSTED, EFULL, EQUOTA, ESESSIONS, ...)."""
         return Mapping._from_c(capi.table_claim(self._h(), flow._c(), now))
 
-    def release(self, flow, now):
+    def release(self, flow: Flow, now: int) -> None:
         """A flow of this key ended; snatpool.Error (code ENOENT) if none."""
         capi.table_release(self._h(), flow._c(), now)
 
-    def rollback(self, flow, now):
+    def rollback(self, flow: Flow, now: int) -> None:
         """Undo a claim whose session install failed."""
         capi.table_rollback(self._h(), flow._c(), now)
 
-    def lookup(self, flow, now):
+    def lookup(self, flow: Flow, now: int) -> Optional[Mapping]:
         """The mapping of the flow's key, or None."""
         try:
             return Mapping._from_c(capi.table_lookup(self._h(), flow._c(), now))
@@ -262,7 +265,7 @@ class Table:
                 return None
             raise
 
-    def lookup_xlat(self, proto, xaddr, xport, now):
+    def lookup_xlat(self, proto: int, xaddr: AddressLike, xport: int, now: int) -> Optional[Mapping]:
         """The mapping owning a translated tuple, or None."""
         x = parse_address(xaddr)
         try:
@@ -285,21 +288,21 @@ class Table:
                 return None
             raise
 
-    def expire(self, now, budget=0):
+    def expire(self, now: int, budget: int = 0) -> int:
         """Expire leases due at now (at most budget; 0: all); how many."""
         return capi.table_expire(self._h(), now, budget)
 
-    def stats(self):
+    def stats(self) -> TableStats:
         """The counters: a :class:`TableStats`."""
         d = capi.table_stats(self._h())
         return TableStats(**{k: d.get(k, 0) for k in TableStats._fields})
 
-    def mappings(self, now):
+    def mappings(self, now: int) -> List[Mapping]:
         """Every mapping, as a list of :class:`Mapping`."""
         return [Mapping._from_c(m) for m in capi.table_walk(self._h(), now)]
 
     # -- snapshots and HA ------------------------------------------------
-    def snapshot(self, now):
+    def snapshot(self, now: int) -> bytes:
         """A snapshot of the table as bytes."""
         h = self._h()
         while True:
