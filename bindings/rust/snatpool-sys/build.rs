@@ -9,7 +9,12 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
-    for v in ["PKG_CONFIG", "PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR"] {
+    for v in [
+        "PKG_CONFIG",
+        "PKG_CONFIG_PATH",
+        "PKG_CONFIG_LIBDIR",
+        "PKG_CONFIG_SYSROOT_DIR",
+    ] {
         println!("cargo:rerun-if-env-changed={}", v);
     }
     println!("cargo:rerun-if-changed=src/bindings.rs");
@@ -37,7 +42,10 @@ fn main() {
         }
     }
     if !linked {
-        panic!("snatpool-sys: pkg-config gave no -lsnatpool: {}", libs.trim());
+        panic!(
+            "snatpool-sys: pkg-config gave no -lsnatpool: {}",
+            libs.trim()
+        );
     }
     write_layout();
 }

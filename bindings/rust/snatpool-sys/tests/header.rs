@@ -44,7 +44,11 @@ fn header_functions(h: &str) -> BTreeSet<String> {
             continue; // the #define of SNATPOOL_API itself
         }
         if let Some(open) = decl.find('(') {
-            let name = decl[..open].trim_end().rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+            let name = decl[..open]
+                .trim_end()
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
             if name.starts_with("snatpool_") {
                 set.insert(name.to_string());
             }
@@ -110,7 +114,10 @@ fn header_int_names(h: &str) -> BTreeSet<String> {
             if l.starts_with('}') {
                 in_enum = false;
             } else if l.starts_with("SNATPOOL_") {
-                let name = l.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap();
+                let name = l
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap();
                 set.insert(name.to_string());
             }
             continue;
@@ -131,43 +138,75 @@ fn header_int_names(h: &str) -> BTreeSet<String> {
 fn every_function_is_bound() {
     let h = read(&header_path());
     let (hf, rf) = (header_functions(&h), rust_functions(&bindings()));
-    assert!(hf.len() > 40, "found only {} functions in the header", hf.len());
+    assert!(
+        hf.len() > 40,
+        "found only {} functions in the header",
+        hf.len()
+    );
     let missing: Vec<_> = hf.difference(&rf).collect();
     let extra: Vec<_> = rf.difference(&hf).collect();
-    assert!(missing.is_empty() && extra.is_empty(),
-            "{}\n  in the header only: {:?}\n  in the bindings only: {:?}", FIX, missing, extra);
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{}\n  in the header only: {:?}\n  in the bindings only: {:?}",
+        FIX,
+        missing,
+        extra
+    );
 }
 
 #[test]
 fn every_struct_is_bound() {
     let h = read(&header_path());
     let hs = header_structs(&h);
-    let rs: BTreeSet<String> = snatpool_sys::layout::LAYOUT_STRUCTS.iter().map(|s| s.to_string()).collect();
-    assert!(hs.len() >= 10, "found only {} structs in the header", hs.len());
+    let rs: BTreeSet<String> = snatpool_sys::layout::LAYOUT_STRUCTS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert!(
+        hs.len() >= 10,
+        "found only {} structs in the header",
+        hs.len()
+    );
     let missing: Vec<_> = hs.difference(&rs).collect();
-    assert!(missing.is_empty(), "{}\n  structs missing from the bindings: {:?}", FIX, missing);
+    assert!(
+        missing.is_empty(),
+        "{}\n  structs missing from the bindings: {:?}",
+        FIX,
+        missing
+    );
 }
 
-/// One C program prints what the C compiler says of every row of the Rust
-/// layout and every integer constant; both must agree.
-#[test]
-fn layout_and_constants_match_the_c_compiler() {
-    let h = read(&header_path());
+/// What the C compiler says of every row of the Rust layout and every
+/// integer constant, against `header`: the disagreements (empty: none).
+fn layout_mismatches(header: &Path, tag: &str) -> Vec<String> {
+    let h = read(header);
     let rows = snatpool_sys::layout::layout();
     let consts = rust_int_consts(&bindings());
     let names: BTreeSet<String> = consts.iter().map(|(n, _)| n.clone()).collect();
-    let missing: Vec<_> = header_int_names(&h).into_iter().filter(|n| !names.contains(n)).collect();
-    assert!(missing.is_empty(), "{}\n  constants missing from the bindings: {:?}", FIX, missing);
+    let mut bad: Vec<String> = header_int_names(&h)
+        .into_iter()
+        .filter(|n| !names.contains(n))
+        .map(|n| format!("  constant {} missing from the bindings", n))
+        .collect();
 
-    let with_fields: BTreeSet<&str> = rows.iter().filter(|r| !r.1.is_empty()).map(|r| r.0).collect();
-    let mut c = String::from("#include <stdio.h>\n#include <stddef.h>\n#include \"snatpool.h\"\nint main(void)\n{\n");
+    let with_fields: BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| !r.1.is_empty())
+        .map(|r| r.0)
+        .collect();
+    let mut c = String::from(
+        "#include <stdio.h>\n#include <stddef.h>\n#include \"snatpool.h\"\nint main(void)\n{\n",
+    );
     let mut want = Vec::new();
     for (s, f, a, b) in &rows {
         if f.is_empty() {
             if !with_fields.contains(s) {
                 continue; // opaque: no C size
             }
-            c.push_str(&format!("\tprintf(\"%zu %zu\\n\", sizeof(struct {s}), _Alignof(struct {s}));\n", s = s));
+            c.push_str(&format!(
+                "\tprintf(\"%zu %zu\\n\", sizeof(struct {s}), _Alignof(struct {s}));\n",
+                s = s
+            ));
             want.push((format!("struct {} size, align", s), format!("{} {}", a, b)));
         } else {
             let cf = f.strip_suffix('_').unwrap_or(f); // bindgen's type_ is C's type
@@ -183,36 +222,99 @@ fn layout_and_constants_match_the_c_compiler() {
         c.push_str(&format!("\tprintf(\"%lld\\n\", (long long)({}));\n", n));
         want.push((n.clone(), v.to_string()));
     }
-    for (n, v) in [("AF_INET", snatpool_sys::AF_INET), ("AF_INET6", snatpool_sys::AF_INET6)] {
+    for (n, v) in [
+        ("AF_INET", snatpool_sys::AF_INET),
+        ("AF_INET6", snatpool_sys::AF_INET6),
+    ] {
         c.push_str(&format!("\tprintf(\"%lld\\n\", (long long)({}));\n", n));
         want.push((n.to_string(), v.to_string()));
     }
     c.push_str("\treturn 0;\n}\n");
 
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("header-layout");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("header-layout-{}", tag));
     fs::create_dir_all(&dir).unwrap();
     let (src, exe) = (dir.join("layout.c"), dir.join("layout"));
     fs::write(&src, &c).unwrap();
     let cc = env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c").arg(format!("{} -std=gnu11 -I\"$1\" -o \"$2\" \"$3\"", cc))
+    let st = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{} -std=gnu11 -I\"$1\" -o \"$2\" \"$3\"", cc))
         .arg("sh")
-        .arg(header_path().parent().unwrap())
+        .arg(header.parent().unwrap())
         .arg(&exe)
-        .arg(&src);
-    let st = cmd.status().unwrap_or_else(|e| panic!("cannot run the C compiler {}: {}", cc, e));
-    assert!(st.success(), "{}: {} failed on {} ({})", FIX, cc, src.display(), st);
+        .arg(&src)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler {}: {}", cc, e));
+    if !st.success() {
+        bad.push(format!(
+            "  {} failed on {} (a field or constant the header no longer has?)",
+            cc,
+            src.display()
+        ));
+        return bad;
+    }
     let out = Command::new(&exe).output().expect("run the layout program");
     assert!(out.status.success());
     let got = String::from_utf8(out.stdout).unwrap();
     let got: Vec<&str> = got.lines().collect();
     assert_eq!(got.len(), want.len());
-    let bad: Vec<String> = want.iter().zip(&got)
-        .filter(|((_, w), g)| w != *g)
-        .map(|((what, w), g)| format!("  {}: Rust {}, C {}", what, w, g))
-        .collect();
+    bad.extend(
+        want.iter()
+            .zip(&got)
+            .filter(|((_, w), g)| w != *g)
+            .map(|((what, w), g)| format!("  {}: Rust {}, C {}", what, w, g)),
+    );
+    bad
+}
+
+/// One C program prints what the C compiler says of every row of the Rust
+/// layout and every integer constant; both must agree.
+#[test]
+fn layout_and_constants_match_the_c_compiler() {
+    let bad = layout_mismatches(&header_path(), "header");
     assert!(bad.is_empty(), "{}\n{}", FIX, bad.join("\n"));
-    eprintln!("header: {} layout rows and {} constants agree with the C compiler", rows.len(), consts.len());
+    eprintln!(
+        "header: {} layout rows agree with the C compiler",
+        snatpool_sys::layout::layout().len()
+    );
+}
+
+/// The checks can fail: a header with a field inserted, an enumerator
+/// renumbered and a function added disagrees with the committed bindings.
+#[test]
+fn a_changed_header_is_caught() {
+    let h = read(&header_path());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("header-mutated");
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("snatpool.h");
+    let field = "\tuint16_t dport;";
+    assert!(h.contains(field) && h.contains("SNATPOOL_EV_UTIL_CLEAR = 6"));
+    let m = h
+        .replacen(field, &format!("\tuint32_t added;\n{}", field), 1)
+        .replacen(
+            "SNATPOOL_EV_UTIL_CLEAR = 6",
+            "SNATPOOL_EV_UTIL_CLEAR = 7",
+            1,
+        )
+        .replacen(
+            "#ifdef __cplusplus\n}",
+            "SNATPOOL_API int snatpool_added(void);\n#ifdef __cplusplus\n}",
+            1,
+        );
+    fs::write(&path, m.as_bytes()).unwrap();
+    let bad = layout_mismatches(&path, "mutated");
+    assert!(
+        bad.iter().any(|b| b.contains("snatpool_flow.dport")),
+        "{:?}",
+        bad
+    );
+    assert!(
+        bad.iter().any(|b| b.contains("SNATPOOL_EV_UTIL_CLEAR")),
+        "{:?}",
+        bad
+    );
+    assert!(header_functions(&read(&path)).contains("snatpool_added"));
+    assert!(!rust_functions(&bindings()).contains("snatpool_added"));
 }
 
 fn find_bindgen() -> Option<String> {
@@ -220,7 +322,10 @@ fn find_bindgen() -> Option<String> {
         return Some(b);
     }
     let path = env::var_os("PATH")?;
-    env::split_paths(&path).map(|d| d.join("bindgen")).find(|p| p.is_file()).map(|p| p.display().to_string())
+    env::split_paths(&path)
+        .map(|d| d.join("bindgen"))
+        .find(|p| p.is_file())
+        .map(|p| p.display().to_string())
 }
 
 #[test]
@@ -239,12 +344,27 @@ fn regenerated_bindings_are_the_committed_ones() {
         .env("BINDGEN", &bindgen)
         .output()
         .expect("run bindgen.sh");
-    assert!(out.status.success(), "bindgen.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "bindgen.sh failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let strip = |s: &str| -> String {
-        s.lines().filter(|l| !l.contains("automatically generated by rust-bindgen"))
-            .flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect()
+        s.lines()
+            .filter(|l| !l.contains("automatically generated by rust-bindgen"))
+            .flat_map(|l| l.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect()
     };
     let (fresh, committed) = (String::from_utf8(out.stdout).unwrap(), bindings());
-    assert!(strip(&fresh) == strip(&committed), "{}\n  (regenerating with {} gives a different file)", FIX, bindgen);
-    eprintln!("header: regenerated bindings equal the committed ones ({})", bindgen);
+    assert!(
+        strip(&fresh) == strip(&committed),
+        "{}\n  (regenerating with {} gives a different file)",
+        FIX,
+        bindgen
+    );
+    eprintln!(
+        "header: regenerated bindings equal the committed ones ({})",
+        bindgen
+    );
 }

@@ -27,7 +27,10 @@ const FAIL: i32 = 1;
 const USAGE: i32 = 2;
 
 fn sanitize(s: &str, max: usize) -> String {
-    s.chars().take(max).map(|c| if c.is_control() { '?' } else { c }).collect()
+    s.chars()
+        .take(max)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 fn failure_text(r: &VectorResult) -> String {
@@ -42,7 +45,9 @@ fn failure_text(r: &VectorResult) -> String {
             sanitize(&r.got_addr, 56)
         )
     } else {
-        snatpool::Error::new("verify", r.status).message().to_string()
+        snatpool::Error::new("verify", r.status)
+            .message()
+            .to_string()
     }
 }
 
@@ -137,7 +142,11 @@ fn cmd_compute(args: &[String]) -> i32 {
                         return USAGE;
                     }
                 };
-                let o = PoolOptions { seed, maglev_size: msize, ..Default::default() };
+                let o = PoolOptions {
+                    seed,
+                    maglev_size: msize,
+                    ..Default::default()
+                };
                 match Pool::from_spec(f[3], &o) {
                     Ok(p) => {
                         pool = Some(p);
@@ -151,7 +160,10 @@ fn cmd_compute(args: &[String]) -> i32 {
                 }
             }
             ("S", 3) => {
-                let algo = if f[1].trim_start_matches(|c: char| c.is_ascii_digit()).is_empty() {
+                let algo = if f[1]
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .is_empty()
+                {
                     Err(codes::EALGO)
                 } else {
                     Algo::parse(f[1]).map_err(|e| e.code())
@@ -168,7 +180,10 @@ fn cmd_compute(args: &[String]) -> i32 {
                 }
             }
             _ => {
-                eprintln!("snatpool-rs: compute: not a job line: {:?}", sanitize(&line, 80));
+                eprintln!(
+                    "snatpool-rs: compute: not a job line: {:?}",
+                    sanitize(&line, 80)
+                );
                 return USAGE;
             }
         };
@@ -184,7 +199,11 @@ fn cmd_compute(args: &[String]) -> i32 {
 
 /// The loop of compute.c --bench, through Pool::select.
 fn cmd_bench(args: &[String]) -> i32 {
-    let n: usize = args.get(0).and_then(|a| a.parse().ok()).filter(|&v| v > 0).unwrap_or(2_000_000);
+    let n: usize = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .filter(|&v| v > 0)
+        .unwrap_or(2_000_000);
     let pool = match Pool::from_spec("198.51.100.0/24", &PoolOptions::default()) {
         Ok(p) => p,
         Err(e) => {
@@ -204,7 +223,9 @@ fn cmd_bench(args: &[String]) -> i32 {
         let t0 = Instant::now();
         for i in 0..n {
             match pool.select(srcs[i % NSRC], Algo::Xxh3V1) {
-                Ok((idx, IpAddr::V4(a))) => sum = sum.wrapping_add(idx).wrapping_add(a.octets()[3] as u32),
+                Ok((idx, IpAddr::V4(a))) => {
+                    sum = sum.wrapping_add(idx).wrapping_add(a.octets()[3] as u32)
+                }
                 Ok(_) => return FAIL,
                 Err(e) => {
                     eprintln!("snatpool-rs: bench: {}", e);
@@ -217,7 +238,10 @@ fn cmd_bench(args: &[String]) -> i32 {
             best = ns;
         }
     }
-    println!("call_ns.rust.select={:.1} algo=snatpool-xxh3-v1 calls={} checksum={}", best, n, sum);
+    println!(
+        "call_ns.rust.select={:.1} algo=snatpool-xxh3-v1 calls={} checksum={}",
+        best, n, sum
+    );
     OK
 }
 

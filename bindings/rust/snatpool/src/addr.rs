@@ -42,7 +42,7 @@ impl Family {
     }
 
     /// Octets of an address of this family (4 or 16).
-    pub fn len(self) -> usize {
+    pub fn addr_len(self) -> usize {
         match self {
             Family::V4 => 4,
             Family::V6 => 16,
@@ -118,5 +118,7 @@ pub fn format_addr(a: IpAddr) -> String {
         return a.to_string();
     }
     // SAFETY: on success buf holds a NUL-terminated string.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
 }

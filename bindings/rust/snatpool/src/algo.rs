@@ -10,9 +10,10 @@ use crate::addr::cstring;
 use crate::error::{check, codes, Error, Result};
 
 /// A selection algorithm (frozen IDs, docs/algorithms.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Algo {
     /// The pool's default algorithm (ID 0 in the C API).
+    #[default]
     PoolDefault,
     /// "xpf-legacy-v0" (1)
     XpfLegacyV0,
@@ -28,8 +29,13 @@ pub enum Algo {
 
 impl Algo {
     /// Every named algorithm, ascending ID.
-    pub const ALL: [Algo; 5] =
-        [Algo::XpfLegacyV0, Algo::XpfUserspaceV1, Algo::LinuxNfPersistent, Algo::Xxh3V1, Algo::MaglevV1];
+    pub const ALL: [Algo; 5] = [
+        Algo::XpfLegacyV0,
+        Algo::XpfUserspaceV1,
+        Algo::LinuxNfPersistent,
+        Algo::Xxh3V1,
+        Algo::MaglevV1,
+    ];
 
     /// The numeric ID (0 for [`Algo::PoolDefault`]).
     #[inline]
@@ -57,8 +63,10 @@ impl Algo {
         let c = cstring("Algo::parse", name)?;
         // SAFETY: c is NUL-terminated.
         let rc = unsafe { sys::snatpool_algo_by_name(c.as_ptr()) };
-        let id = check("Algo::parse", rc).map_err(|e| Error::with_token("Algo::parse", e.code(), name, 0))?;
-        Algo::from_id(id as u32).ok_or_else(|| Error::with_token("Algo::parse", codes::EALGO, name, 0))
+        let id = check("Algo::parse", rc)
+            .map_err(|e| Error::with_token("Algo::parse", e.code(), name, 0))?;
+        Algo::from_id(id as u32)
+            .ok_or_else(|| Error::with_token("Algo::parse", codes::EALGO, name, 0))
     }
 
     /// The frozen name; "" for [`Algo::PoolDefault`].
@@ -76,11 +84,21 @@ impl Algo {
     pub fn info(self) -> Result<AlgoInfo> {
         let mut i = MaybeUninit::<sys::snatpool_algo_info>::zeroed();
         // SAFETY: i is a writable snatpool_algo_info.
-        check("Algo::info", unsafe { sys::snatpool_algo_info(self.id(), i.as_mut_ptr()) })?;
+        check("Algo::info", unsafe {
+            sys::snatpool_algo_info(self.id(), i.as_mut_ptr())
+        })?;
         // SAFETY: filled on success; its strings are static.
         let i = unsafe { i.assume_init() };
-        let s = |p: *const std::os::raw::c_char| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
-        Ok(AlgoInfo { algo: self, id: i.id, name: s(i.name), flags: i.flags, summary: s(i.summary) })
+        let s = |p: *const std::os::raw::c_char| {
+            unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+        };
+        Ok(AlgoInfo {
+            algo: self,
+            id: i.id,
+            name: s(i.name),
+            flags: i.flags,
+            summary: s(i.summary),
+        })
     }
 }
 
@@ -115,5 +133,8 @@ pub fn algorithms() -> Vec<AlgoInfo> {
     let mut ids = vec![0u32; n];
     // SAFETY: ids holds n slots.
     unsafe { sys::snatpool_algo_list(ids.as_mut_ptr(), n) };
-    ids.into_iter().filter_map(Algo::from_id).filter_map(|a| a.info().ok()).collect()
+    ids.into_iter()
+        .filter_map(Algo::from_id)
+        .filter_map(|a| a.info().ok())
+        .collect()
 }

@@ -69,7 +69,13 @@ impl Error {
     /// An error of `op` with the library code `code` (either sign).
     pub fn new(op: &'static str, code: i32) -> Error {
         let code = code.checked_abs().unwrap_or(codes::EINVAL);
-        Error { op, code, message: strerror(code), token: None, offset: 0 }
+        Error {
+            op,
+            code,
+            message: strerror(code),
+            token: None,
+            offset: 0,
+        }
     }
 
     pub(crate) fn with_token(op: &'static str, code: i32, token: &str, offset: usize) -> Error {
@@ -140,10 +146,11 @@ pub(crate) fn check(op: &'static str, rc: c_int) -> Result<c_int> {
     }
 }
 
+#[allow(clippy::useless_conversion)] // c_long is i32 on 32-bit targets
 pub(crate) fn check_long(op: &'static str, rc: std::os::raw::c_long) -> Result<i64> {
     if rc < 0 {
         Err(Error::new(op, rc as i32))
     } else {
-        Ok(rc as i64)
+        Ok(i64::from(rc))
     }
 }

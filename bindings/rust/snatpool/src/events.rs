@@ -64,7 +64,12 @@ impl Event {
             _ if Family::from_af(e.map.family).is_none() => None,
             _ => Some(Mapping::from_c(&e.map)),
         };
-        Event { kind, now: e.now, util_pct: e.util_pct, mapping }
+        Event {
+            kind,
+            now: e.now,
+            util_pct: e.util_pct,
+            mapping,
+        }
     }
 }
 
@@ -79,8 +84,12 @@ impl EventQueue {
     pub(crate) fn new(capacity: usize) -> Result<EventQueue> {
         let mut q = ptr::null_mut();
         // SAFETY: q is writable.
-        check("Table::new (event queue)", unsafe { sys::snatpool_event_queue_new(capacity, &mut q) })?;
-        NonNull::new(q).map(EventQueue).ok_or_else(|| Error::new("Table::new", codes::ENOMEM))
+        check("Table::new (event queue)", unsafe {
+            sys::snatpool_event_queue_new(capacity, &mut q)
+        })?;
+        NonNull::new(q)
+            .map(EventQueue)
+            .ok_or_else(|| Error::new("Table::new", codes::ENOMEM))
     }
 
     /// (hook, context) for struct snatpool_table_opts.

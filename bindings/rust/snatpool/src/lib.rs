@@ -40,4 +40,6 @@ pub use table::{
     MAP_F_NEW, MAP_F_PRESERVED, MAP_F_REUSED, TABLE_F_NO_PRESERVE, TABLE_F_PAIRED,
     TABLE_F_PRESERVE_PARITY,
 };
-pub use vectors::{check_vector, verify_file, verify_fd, write_vectors, VectorResult, VerifyResult};
+pub use vectors::{
+    check_vector, verify_fd, verify_file, write_vectors, VectorResult, VerifyResult,
+};

@@ -117,12 +117,19 @@ impl Pool {
         Pool::wrap("Pool::new", rc, out, &d)
     }
 
-    fn wrap(op: &'static str, rc: i32, out: *mut sys::snatpool, d: &sys::snatpool_diag) -> Result<Pool> {
+    fn wrap(
+        op: &'static str,
+        rc: i32,
+        out: *mut sys::snatpool,
+        d: &sys::snatpool_diag,
+    ) -> Result<Pool> {
         if rc < 0 {
             return Err(Error::from_diag(op, rc, d));
         }
         let h = NonNull::new(out).ok_or_else(|| Error::new(op, codes::ENOMEM))?;
-        Ok(Pool { h: Arc::new(PoolHandle(h)) })
+        Ok(Pool {
+            h: Arc::new(PoolHandle(h)),
+        })
     }
 
     #[inline]
@@ -140,13 +147,17 @@ impl Pool {
     pub fn addr(&self, f: Family, index: u32) -> Result<IpAddr> {
         let mut b = [0u8; 16];
         // SAFETY: a live pool; b holds 16 octets.
-        check("Pool::addr", unsafe { sys::snatpool_pool_addr(self.p(), f.af(), index, b.as_mut_ptr()) })?;
+        check("Pool::addr", unsafe {
+            sys::snatpool_pool_addr(self.p(), f.af(), index, b.as_mut_ptr())
+        })?;
         Ok(from_c(f.af(), &b))
     }
 
     /// Every address of `f`, configured order.
     pub fn addrs(&self, f: Family) -> Vec<IpAddr> {
-        (0..self.count(f) as u32).filter_map(|i| self.addr(f, i).ok()).collect()
+        (0..self.count(f) as u32)
+            .filter_map(|i| self.addr(f, i).ok())
+            .collect()
     }
 
     /// The pool's seed.
@@ -175,7 +186,9 @@ impl Pool {
         let mut t: *const u16 = ptr::null();
         let mut size = 0u32;
         // SAFETY: a live pool; t and size writable.
-        check("Pool::maglev_table", unsafe { sys::snatpool_maglev_table(self.p(), f.af(), &mut t, &mut size) })?;
+        check("Pool::maglev_table", unsafe {
+            sys::snatpool_maglev_table(self.p(), f.af(), &mut t, &mut size)
+        })?;
         // SAFETY: the table holds size entries and lives as long as the pool,
         // which &self keeps alive.
         Ok(unsafe { std::slice::from_raw_parts(t, size as usize) })
@@ -193,7 +206,16 @@ impl Pool {
             IpAddr::V4(v) => {
                 let (s, mut out) = (v.octets(), [0u8; 4]);
                 // SAFETY: a live pool; s and out hold 4 octets (AF_INET).
-                let rc = unsafe { sys::snatpool_select(self.p(), sys::AF_INET, s.as_ptr(), algo.id(), &mut index, out.as_mut_ptr()) };
+                let rc = unsafe {
+                    sys::snatpool_select(
+                        self.p(),
+                        sys::AF_INET,
+                        s.as_ptr(),
+                        algo.id(),
+                        &mut index,
+                        out.as_mut_ptr(),
+                    )
+                };
                 if rc == 0 {
                     return Ok((index, IpAddr::V4(out.into())));
                 }
@@ -202,7 +224,16 @@ impl Pool {
             IpAddr::V6(v) => {
                 let (s, mut out) = (v.octets(), [0u8; 16]);
                 // SAFETY: a live pool; s and out hold 16 octets (AF_INET6).
-                let rc = unsafe { sys::snatpool_select(self.p(), sys::AF_INET6, s.as_ptr(), algo.id(), &mut index, out.as_mut_ptr()) };
+                let rc = unsafe {
+                    sys::snatpool_select(
+                        self.p(),
+                        sys::AF_INET6,
+                        s.as_ptr(),
+                        algo.id(),
+                        &mut index,
+                        out.as_mut_ptr(),
+                    )
+                };
                 if rc == 0 {
                     return Ok((index, IpAddr::V6(out.into())));
                 }
@@ -219,10 +250,24 @@ impl Pool {
         let rc = match src {
             // SAFETY: a live pool; 4 or 16 octets as the family says; addr NULL is allowed.
             IpAddr::V4(v) => unsafe {
-                sys::snatpool_select(self.p(), sys::AF_INET, v.octets().as_ptr(), algo.id(), &mut index, ptr::null_mut())
+                sys::snatpool_select(
+                    self.p(),
+                    sys::AF_INET,
+                    v.octets().as_ptr(),
+                    algo.id(),
+                    &mut index,
+                    ptr::null_mut(),
+                )
             },
             IpAddr::V6(v) => unsafe {
-                sys::snatpool_select(self.p(), sys::AF_INET6, v.octets().as_ptr(), algo.id(), &mut index, ptr::null_mut())
+                sys::snatpool_select(
+                    self.p(),
+                    sys::AF_INET6,
+                    v.octets().as_ptr(),
+                    algo.id(),
+                    &mut index,
+                    ptr::null_mut(),
+                )
             },
         };
         if rc == 0 {
@@ -234,24 +279,40 @@ impl Pool {
 
     /// Selection for a burst of sources of one family: indexes into
     /// `indexes` (which must be as long as `srcs`).
-    pub fn select_burst_into<A: SourceAddr>(&self, srcs: &[A], algo: Algo, indexes: &mut [u32]) -> Result<()> {
+    pub fn select_burst_into<A: SourceAddr>(
+        &self,
+        srcs: &[A],
+        algo: Algo,
+        indexes: &mut [u32],
+    ) -> Result<()> {
         if indexes.len() != srcs.len() || srcs.len() > i32::MAX as usize {
             return Err(Error::new("Pool::select_burst", codes::EINVAL));
         }
-        let mut buf = Vec::with_capacity(srcs.len() * A::FAMILY.len());
+        let mut buf = Vec::with_capacity(srcs.len() * A::FAMILY.addr_len());
         for s in srcs {
             s.put(&mut buf);
         }
         // SAFETY: buf packs srcs.len() addresses of the family, indexes has
         // room for as many.
         let rc = unsafe {
-            sys::snatpool_select_burst(self.p(), A::FAMILY.af(), buf.as_ptr(), srcs.len(), algo.id(), indexes.as_mut_ptr())
+            sys::snatpool_select_burst(
+                self.p(),
+                A::FAMILY.af(),
+                buf.as_ptr(),
+                srcs.len(),
+                algo.id(),
+                indexes.as_mut_ptr(),
+            )
         };
         check("Pool::select_burst", rc).map(|_| ())
     }
 
     /// Selection for a burst of sources of one family: (index, address) each.
-    pub fn select_burst<A: SourceAddr>(&self, srcs: &[A], algo: Algo) -> Result<Vec<(u32, IpAddr)>> {
+    pub fn select_burst<A: SourceAddr>(
+        &self,
+        srcs: &[A],
+        algo: Algo,
+    ) -> Result<Vec<(u32, IpAddr)>> {
         let mut idx = vec![0u32; srcs.len()];
         self.select_burst_into(srcs, algo, &mut idx)?;
         let addrs = self.addrs(A::FAMILY);
@@ -262,5 +323,7 @@ impl Pool {
 /// The library's version string, e.g. "0.1.0".
 pub fn version() -> &'static str {
     // SAFETY: a static NUL-terminated string.
-    unsafe { CStr::from_ptr(sys::snatpool_version()) }.to_str().unwrap_or("")
+    unsafe { CStr::from_ptr(sys::snatpool_version()) }
+        .to_str()
+        .unwrap_or("")
 }

@@ -61,7 +61,9 @@ impl Drop for PortBlock {
 
 impl std::fmt::Debug for PortBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PortBlock").field("xfamily", &self.xfamily).finish()
+        f.debug_struct("PortBlock")
+            .field("xfamily", &self.xfamily)
+            .finish()
     }
 }
 
@@ -80,39 +82,73 @@ impl PortBlock {
         };
         let mut out = ptr::null_mut();
         // SAFETY: a live pool, kept alive by the plan; sized opts.
-        check("PortBlock::new", unsafe { sys::snatpool_portblock_new(pool.h.ptr(), &c, &mut out) })?;
+        check("PortBlock::new", unsafe {
+            sys::snatpool_portblock_new(pool.h.ptr(), &c, &mut out)
+        })?;
         let pb = NonNull::new(out).ok_or_else(|| Error::new("PortBlock::new", codes::ENOMEM))?;
-        Ok(PortBlock { pb, xfamily: o.xfamily, subfamily: Family::of(o.base), _pool: pool.clone() })
+        Ok(PortBlock {
+            pb,
+            xfamily: o.xfamily,
+            subfamily: Family::of(o.base),
+            _pool: pool.clone(),
+        })
     }
 
     /// The block of subscriber `src`; None outside the range.
     pub fn map(&self, src: IpAddr) -> Result<Option<Block>> {
         if Family::of(src) != self.subfamily {
-            return Err(Error::with_token("PortBlock::map", codes::EFAMILY, "not the subscriber family", 0));
+            return Err(Error::with_token(
+                "PortBlock::map",
+                codes::EFAMILY,
+                "not the subscriber family",
+                0,
+            ));
         }
         let (_, b) = to_c(src);
         let (mut xi, mut xa, mut lo, mut hi) = (0u32, [0u8; 16], 0u16, 0u16);
         // SAFETY: live plan; b 16 octets; out-parameters writable (xaddr 16).
-        let rc = unsafe { sys::snatpool_portblock_map(self.pb.as_ptr(), b.as_ptr(), &mut xi, xa.as_mut_ptr(), &mut lo, &mut hi) };
+        let rc = unsafe {
+            sys::snatpool_portblock_map(
+                self.pb.as_ptr(),
+                b.as_ptr(),
+                &mut xi,
+                xa.as_mut_ptr(),
+                &mut lo,
+                &mut hi,
+            )
+        };
         if rc == -(codes::ENOENT as std::os::raw::c_long) {
             return Ok(None);
         }
         if rc < 0 {
             return Err(Error::new("PortBlock::map", rc as i32));
         }
-        Ok(Some(Block { subscriber: rc as u64, xindex: xi, xaddr: from_c(self.xfamily.af(), &xa), port_lo: lo, port_hi: hi }))
+        Ok(Some(Block {
+            subscriber: rc as u64,
+            xindex: xi,
+            xaddr: from_c(self.xfamily.af(), &xa),
+            port_lo: lo,
+            port_hi: hi,
+        }))
     }
 
     /// The subscriber using `xaddr:xport`: (number, address or prefix);
     /// None if no subscriber has it.
     pub fn reverse(&self, xaddr: IpAddr, xport: u16) -> Result<Option<(u64, IpAddr)>> {
         if Family::of(xaddr) != self.xfamily {
-            return Err(Error::with_token("PortBlock::reverse", codes::EFAMILY, "not the pool family", 0));
+            return Err(Error::with_token(
+                "PortBlock::reverse",
+                codes::EFAMILY,
+                "not the pool family",
+                0,
+            ));
         }
         let (_, x) = to_c(xaddr);
         let mut sub = [0u8; 16];
         // SAFETY: live plan; x and sub 16 octets.
-        let rc = unsafe { sys::snatpool_portblock_reverse(self.pb.as_ptr(), x.as_ptr(), xport, sub.as_mut_ptr()) };
+        let rc = unsafe {
+            sys::snatpool_portblock_reverse(self.pb.as_ptr(), x.as_ptr(), xport, sub.as_mut_ptr())
+        };
         if rc == -(codes::ENOENT as std::os::raw::c_long) {
             return Ok(None);
         }

@@ -83,21 +83,45 @@ pub struct Flow {
 impl Flow {
     /// A TCP flow.
     pub fn tcp(src: IpAddr, sport: u16, dst: IpAddr, dport: u16) -> Flow {
-        Flow { proto: 6, src, sport, dst, dport }
+        Flow {
+            proto: 6,
+            src,
+            sport,
+            dst,
+            dport,
+        }
     }
 
     /// A UDP flow.
     pub fn udp(src: IpAddr, sport: u16, dst: IpAddr, dport: u16) -> Flow {
-        Flow { proto: 17, src, sport, dst, dport }
+        Flow {
+            proto: 17,
+            src,
+            sport,
+            dst,
+            dport,
+        }
     }
 
     fn c(&self, op: &'static str) -> Result<sys::snatpool_flow> {
         let (af, src) = to_c(self.src);
         let (af2, dst) = to_c(self.dst);
         if af != af2 {
-            return Err(Error::with_token(op, codes::EFAMILY, "flow addresses of two families", 0));
+            return Err(Error::with_token(
+                op,
+                codes::EFAMILY,
+                "flow addresses of two families",
+                0,
+            ));
         }
-        Ok(sys::snatpool_flow { family: af, proto: self.proto, sport: self.sport, dport: self.dport, src, dst })
+        Ok(sys::snatpool_flow {
+            family: af,
+            proto: self.proto,
+            sport: self.sport,
+            dport: self.dport,
+            src,
+            dst,
+        })
     }
 }
 
@@ -184,12 +208,6 @@ pub struct TableOptions {
     pub event_capacity: usize,
 }
 
-impl Default for Algo {
-    fn default() -> Algo {
-        Algo::PoolDefault
-    }
-}
-
 /// Table and pool counters (RFC 8512 names where it has one).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[allow(missing_docs)]
@@ -257,8 +275,17 @@ impl std::fmt::Debug for Table {
 impl Table {
     /// A table for `pool`.
     pub fn new(pool: &Pool, opts: &TableOptions) -> Result<Table> {
-        let events = if opts.event_capacity > 0 { Some(EventQueue::new(opts.event_capacity)?) } else { None };
-        let (event_cb, event_ctx) = events.as_ref().map_or((None, ptr::null_mut()), EventQueue::hook);
+        let events = if opts.event_capacity > 0 {
+            Some(EventQueue::new(opts.event_capacity)?)
+        } else {
+            None
+        };
+        let (event_cb, event_ctx) = events
+            .as_ref()
+            .map_or((None, ptr::null_mut()), EventQueue::hook);
+        // `..zeroed()` covers fields a newer header adds (zero: their
+        // defaults), so that regenerated bindings still build.
+        #[allow(clippy::needless_update)]
         let o = sys::snatpool_table_opts {
             sz: std::mem::size_of::<sys::snatpool_table_opts>(),
             max_mappings: opts.max_mappings,
@@ -286,9 +313,15 @@ impl Table {
         let mut out = ptr::null_mut();
         // SAFETY: a live pool, which the Table keeps alive (it must outlive
         // the table); sized opts; the event queue outlives the table too.
-        check("Table::new", unsafe { sys::snatpool_table_new(pool.h.ptr(), &o, &mut out) })?;
+        check("Table::new", unsafe {
+            sys::snatpool_table_new(pool.h.ptr(), &o, &mut out)
+        })?;
         let t = NonNull::new(out).ok_or_else(|| Error::new("Table::new", codes::ENOMEM))?;
-        Ok(Table { t, events, pool: pool.clone() })
+        Ok(Table {
+            t,
+            events,
+            pool: pool.clone(),
+        })
     }
 
     fn p(&self) -> *mut sys::snatpool_table {
@@ -306,7 +339,9 @@ impl Table {
         let cf = f.c("Table::claim")?;
         let mut m = zeroed::<sys::snatpool_mapping>();
         // SAFETY: live table; flow and out valid for the call.
-        check("Table::claim", unsafe { sys::snatpool_table_claim(self.p(), &cf, now, &mut m) })?;
+        check("Table::claim", unsafe {
+            sys::snatpool_table_claim(self.p(), &cf, now, &mut m)
+        })?;
         Ok(Mapping::from_c(&m))
     }
 
@@ -314,14 +349,20 @@ impl Table {
     pub fn release(&self, f: &Flow, now: u32) -> Result<()> {
         let cf = f.c("Table::release")?;
         // SAFETY: live table; flow valid for the call.
-        check("Table::release", unsafe { sys::snatpool_table_release(self.p(), &cf, now) }).map(|_| ())
+        check("Table::release", unsafe {
+            sys::snatpool_table_release(self.p(), &cf, now)
+        })
+        .map(|_| ())
     }
 
     /// Undo a claim whose session install failed.
     pub fn rollback(&self, f: &Flow, now: u32) -> Result<()> {
         let cf = f.c("Table::rollback")?;
         // SAFETY: live table; flow valid for the call.
-        check("Table::rollback", unsafe { sys::snatpool_table_rollback(self.p(), &cf, now) }).map(|_| ())
+        check("Table::rollback", unsafe {
+            sys::snatpool_table_rollback(self.p(), &cf, now)
+        })
+        .map(|_| ())
     }
 
     /// The mapping of `f`'s key; None if there is none.
@@ -335,12 +376,22 @@ impl Table {
 
     /// [`Table::lookup`] of a burst of flows (their cache misses overlap).
     pub fn lookup_burst(&self, flows: &[Flow], now: u32) -> Result<Vec<Option<Mapping>>> {
-        let cf = flows.iter().map(|f| f.c("Table::lookup_burst")).collect::<Result<Vec<_>>>()?;
+        let cf = flows
+            .iter()
+            .map(|f| f.c("Table::lookup_burst"))
+            .collect::<Result<Vec<_>>>()?;
         let mut out = vec![zeroed::<sys::snatpool_mapping>(); cf.len()];
         let mut ret = vec![0 as c_int; cf.len()];
         // SAFETY: live table; the three arrays hold cf.len() elements.
         check("Table::lookup_burst", unsafe {
-            sys::snatpool_table_lookup_burst(self.p(), cf.as_ptr(), cf.len(), now, out.as_mut_ptr(), ret.as_mut_ptr())
+            sys::snatpool_table_lookup_burst(
+                self.p(),
+                cf.as_ptr(),
+                cf.len(),
+                now,
+                out.as_mut_ptr(),
+                ret.as_mut_ptr(),
+            )
         })?;
         ret.iter()
             .zip(&out)
@@ -349,31 +400,65 @@ impl Table {
     }
 
     /// The mapping owning the translated tuple (proto, xaddr, xport).
-    pub fn lookup_xlat(&self, proto: u8, xaddr: IpAddr, xport: u16, now: u32) -> Result<Option<Mapping>> {
+    pub fn lookup_xlat(
+        &self,
+        proto: u8,
+        xaddr: IpAddr,
+        xport: u16,
+        now: u32,
+    ) -> Result<Option<Mapping>> {
         let (af, b) = to_c(xaddr);
         let mut m = zeroed::<sys::snatpool_mapping>();
         // SAFETY: live table; b 16 octets; out writable.
-        let rc = unsafe { sys::snatpool_table_lookup_xlat(self.p(), af, proto, b.as_ptr(), xport, now, &mut m) };
+        let rc = unsafe {
+            sys::snatpool_table_lookup_xlat(self.p(), af, proto, b.as_ptr(), xport, now, &mut m)
+        };
         found("Table::lookup_xlat", rc, || Mapping::from_c(&m))
     }
 
     /// May `remote:rport` reach the translated tuple?  Err with
     /// [`codes::ENOENT`] when no mapping owns it.
-    pub fn permit(&self, proto: u8, xaddr: IpAddr, xport: u16, remote: IpAddr, rport: u16, now: u32) -> Result<bool> {
+    pub fn permit(
+        &self,
+        proto: u8,
+        xaddr: IpAddr,
+        xport: u16,
+        remote: IpAddr,
+        rport: u16,
+        now: u32,
+    ) -> Result<bool> {
         let (af, x) = to_c(xaddr);
         let (af2, r) = to_c(remote);
         if af != af2 {
-            return Err(Error::with_token("Table::permit", codes::EFAMILY, "addresses of two families", 0));
+            return Err(Error::with_token(
+                "Table::permit",
+                codes::EFAMILY,
+                "addresses of two families",
+                0,
+            ));
         }
         // SAFETY: live table; x and r 16 octets each.
-        let rc = unsafe { sys::snatpool_table_permit(self.p(), af, proto, x.as_ptr(), xport, r.as_ptr(), rport, now) };
+        let rc = unsafe {
+            sys::snatpool_table_permit(
+                self.p(),
+                af,
+                proto,
+                x.as_ptr(),
+                xport,
+                r.as_ptr(),
+                rport,
+                now,
+            )
+        };
         Ok(check("Table::permit", rc)? == 1)
     }
 
     /// Expire leases due at `now` (at most `budget`, 0: all); how many expired.
     pub fn expire(&self, now: u32, budget: usize) -> Result<usize> {
         // SAFETY: live table.
-        Ok(check("Table::expire", unsafe { sys::snatpool_table_expire(self.p(), now, budget) })? as usize)
+        Ok(check("Table::expire", unsafe {
+            sys::snatpool_table_expire(self.p(), now, budget)
+        })? as usize)
     }
 
     /// The counters.
@@ -381,7 +466,9 @@ impl Table {
         let mut s = zeroed::<sys::snatpool_table_stats>();
         s.sz = std::mem::size_of::<sys::snatpool_table_stats>();
         // SAFETY: live table; sized stats.
-        check("Table::stats", unsafe { sys::snatpool_table_stats(self.p(), &mut s) })?;
+        check("Table::stats", unsafe {
+            sys::snatpool_table_stats(self.p(), &mut s)
+        })?;
         Ok(TableStats {
             live_flows: s.live_flows,
             total_mappings: s.total_mappings,
@@ -428,7 +515,12 @@ impl Table {
         // SAFETY: live table; the callback only appends to v, which
         // outlives the call.
         check("Table::mappings", unsafe {
-            sys::snatpool_table_walk(self.p(), now, Some(push), (&mut v as *mut Vec<Mapping>).cast())
+            sys::snatpool_table_walk(
+                self.p(),
+                now,
+                Some(push),
+                (&mut v as *mut Vec<Mapping>).cast(),
+            )
         })?;
         Ok(v)
     }
@@ -437,7 +529,9 @@ impl Table {
     pub fn snapshot(&self, now: u32) -> Result<Vec<u8>> {
         loop {
             // SAFETY: cap 0 with NULL asks for the size.
-            let n = check_long("Table::snapshot", unsafe { sys::snatpool_table_snapshot(self.p(), now, ptr::null_mut(), 0) })?;
+            let n = check_long("Table::snapshot", unsafe {
+                sys::snatpool_table_snapshot(self.p(), now, ptr::null_mut(), 0)
+            })?;
             let mut buf = vec![0u8; n as usize + 4096];
             // SAFETY: buf holds buf.len() octets.
             let m = check_long("Table::snapshot", unsafe {
@@ -454,7 +548,10 @@ impl Table {
     pub fn save<P: AsRef<Path>>(&self, path: P, now: u32) -> Result<()> {
         let c = cstring("Table::save", &path.as_ref().to_string_lossy())?;
         // SAFETY: live table; NUL-terminated path.
-        check("Table::save", unsafe { sys::snatpool_table_save(self.p(), c.as_ptr(), now) }).map(|_| ())
+        check("Table::save", unsafe {
+            sys::snatpool_table_save(self.p(), c.as_ptr(), now)
+        })
+        .map(|_| ())
     }
 
     /// Load a snapshot into this empty table; mappings loaded.
@@ -469,7 +566,9 @@ impl Table {
     pub fn load_file<P: AsRef<Path>>(&self, path: P, now: u32) -> Result<usize> {
         let c = cstring("Table::load_file", &path.as_ref().to_string_lossy())?;
         // SAFETY: live table; NUL-terminated path.
-        Ok(check("Table::load_file", unsafe { sys::snatpool_table_load(self.p(), c.as_ptr(), now) })? as usize)
+        Ok(check("Table::load_file", unsafe {
+            sys::snatpool_table_load(self.p(), c.as_ptr(), now)
+        })? as usize)
     }
 
     /// Move up to `max_records` queued HA delta records out.
@@ -488,7 +587,13 @@ impl Table {
         let mut consumed = 0usize;
         // SAFETY: live table; recs readable for its length.
         let n = check("Table::import_delta", unsafe {
-            sys::snatpool_table_delta_import(self.p(), recs.as_ptr().cast(), recs.len(), now, &mut consumed)
+            sys::snatpool_table_delta_import(
+                self.p(),
+                recs.as_ptr().cast(),
+                recs.len(),
+                now,
+                &mut consumed,
+            )
         })?;
         Ok((n as usize, consumed))
     }
@@ -498,7 +603,12 @@ impl Table {
     pub fn drain_events(&self, out: &mut Vec<Event>, max: usize) -> Result<usize> {
         match &self.events {
             Some(q) => q.drain(out, max),
-            None => Err(Error::with_token("Table::drain_events", codes::EINVAL, "event_capacity 0", 0)),
+            None => Err(Error::with_token(
+                "Table::drain_events",
+                codes::EINVAL,
+                "event_capacity 0",
+                0,
+            )),
         }
     }
 

@@ -39,7 +39,11 @@ impl VectorResult {
 
     fn from_c(line: usize, r: &sys::snatpool_vector_result) -> VectorResult {
         // SAFETY: the library NUL-terminates these arrays (zeroed first).
-        let s = |a: &[std::os::raw::c_char]| unsafe { CStr::from_ptr(a.as_ptr()) }.to_string_lossy().into_owned();
+        let s = |a: &[std::os::raw::c_char]| {
+            unsafe { CStr::from_ptr(a.as_ptr()) }
+                .to_string_lossy()
+                .into_owned()
+        };
         VectorResult {
             line,
             status: r.status,
@@ -78,7 +82,11 @@ pub fn check_vector(line: &str) -> VectorResult {
     VectorResult::from_c(0, &r)
 }
 
-unsafe extern "C" fn on_failure(lineno: usize, res: *const sys::snatpool_vector_result, ctx: *mut c_void) {
+unsafe extern "C" fn on_failure(
+    lineno: usize,
+    res: *const sys::snatpool_vector_result,
+    ctx: *mut c_void,
+) {
     // SAFETY: ctx is the Vec of verify_fd(), res valid for the call.
     let v = &mut *(ctx as *mut Vec<VectorResult>);
     v.push(VectorResult::from_c(lineno, &*res));
@@ -91,16 +99,31 @@ pub fn verify_fd<F: AsRawFd>(fd: &F) -> Result<VerifyResult> {
     // SAFETY: fd is open for the call; st writable; the callback appends
     // to failures, which outlives the call.
     let rc = unsafe {
-        sys::snatpool_vectors_verify(fd.as_raw_fd(), &mut st, Some(on_failure), (&mut failures as *mut Vec<VectorResult>).cast())
+        sys::snatpool_vectors_verify(
+            fd.as_raw_fd(),
+            &mut st,
+            Some(on_failure),
+            (&mut failures as *mut Vec<VectorResult>).cast(),
+        )
     };
     check("verify", rc)?;
-    Ok(VerifyResult { passed: st.passed, failed: st.failed, malformed: st.malformed, failures })
+    Ok(VerifyResult {
+        passed: st.passed,
+        failed: st.failed,
+        malformed: st.malformed,
+        failures,
+    })
 }
 
 /// Verify a vectors file.
 pub fn verify_file<P: AsRef<Path>>(path: P) -> Result<VerifyResult> {
     let f = File::open(path.as_ref()).map_err(|e| {
-        Error::with_token("verify_file", e.raw_os_error().unwrap_or(codes::EINVAL), &path.as_ref().to_string_lossy(), 0)
+        Error::with_token(
+            "verify_file",
+            e.raw_os_error().unwrap_or(codes::EINVAL),
+            &path.as_ref().to_string_lossy(),
+            0,
+        )
     })?;
     verify_fd(&f)
 }
@@ -111,5 +134,7 @@ pub fn write_vectors<F: AsRawFd>(fd: &F, algo: Algo) -> Result<usize> {
         return Err(Error::new("write_vectors", codes::EALGO));
     }
     // SAFETY: fd is open for the call.
-    Ok(check("write_vectors", unsafe { sys::snatpool_vectors_write(fd.as_raw_fd(), algo.id()) })? as usize)
+    Ok(check("write_vectors", unsafe {
+        sys::snatpool_vectors_write(fd.as_raw_fd(), algo.id())
+    })? as usize)
 }

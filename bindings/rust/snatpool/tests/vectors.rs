@@ -27,7 +27,7 @@ fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     if let Some(s) = rest.strip_prefix('"') {
         Some(&s[..s.find('"')?])
     } else {
-        let end = rest.find(|c: char| c == ',' || c == '}').unwrap_or(rest.len());
+        let end = rest.find([',', '}']).unwrap_or(rest.len());
         Some(rest[..end].trim())
     }
 }
@@ -47,14 +47,25 @@ fn every_committed_vector_file() {
         .filter(|p| p.extension().map_or(false, |x| x == "jsonl"))
         .collect();
     files.sort();
-    assert!(files.len() >= 5, "found only {} vector files in {}", files.len(), vectors_dir().display());
+    assert!(
+        files.len() >= 5,
+        "found only {} vector files in {}",
+        files.len(),
+        vectors_dir().display()
+    );
     let mut total = 0usize;
     for file in &files {
         let text = fs::read_to_string(file).unwrap();
         // (pool, seed, maglev size) -> its vectors
         let mut groups: BTreeMap<(String, u64, u32), Vec<Vector>> = BTreeMap::new();
-        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let f = |k: &str| field(line, k).unwrap_or_else(|| panic!("{}:{}: no {}", file.display(), n + 1, k));
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let f = |k: &str| {
+                field(line, k).unwrap_or_else(|| panic!("{}:{}: no {}", file.display(), n + 1, k))
+            };
             assert_eq!(f("schema"), "snatpool-vectors/1");
             let algo = Algo::parse(f("algo")).unwrap();
             assert_eq!(algo.id().to_string(), f("algo_id"));
@@ -71,26 +82,59 @@ fn every_committed_vector_file() {
             });
         }
         for ((spec, seed, msize), vs) in &groups {
-            let pool = Pool::from_spec(spec, &PoolOptions { seed: *seed, maglev_size: *msize, ..Default::default() })
-                .unwrap_or_else(|e| panic!("{}: pool {}: {}", file.display(), spec, e));
+            let pool = Pool::from_spec(
+                spec,
+                &PoolOptions {
+                    seed: *seed,
+                    maglev_size: *msize,
+                    ..Default::default()
+                },
+            )
+            .unwrap_or_else(|e| panic!("{}: pool {}: {}", file.display(), spec, e));
             for v in vs {
                 let (i, a) = pool.select(v.src, v.algo).unwrap();
-                assert_eq!((i, a), (v.index, v.address), "{}: {} {} {}", file.display(), spec, v.algo, v.src);
+                assert_eq!(
+                    (i, a),
+                    (v.index, v.address),
+                    "{}: {} {} {}",
+                    file.display(),
+                    spec,
+                    v.algo,
+                    v.src
+                );
                 assert_eq!(pool.select_index(v.src, v.algo).unwrap(), v.index);
             }
             // the burst form, per algorithm and family
             for algo in Algo::ALL {
-                let v4: Vec<&Vector> = vs.iter().filter(|v| v.algo == algo && v.src.is_ipv4()).collect();
-                let v6: Vec<&Vector> = vs.iter().filter(|v| v.algo == algo && v.src.is_ipv6()).collect();
+                let v4: Vec<&Vector> = vs
+                    .iter()
+                    .filter(|v| v.algo == algo && v.src.is_ipv4())
+                    .collect();
+                let v6: Vec<&Vector> = vs
+                    .iter()
+                    .filter(|v| v.algo == algo && v.src.is_ipv6())
+                    .collect();
                 if !v4.is_empty() {
-                    let srcs: Vec<Ipv4Addr> = v4.iter().map(|v| match v.src { IpAddr::V4(a) => a, _ => unreachable!() }).collect();
+                    let srcs: Vec<Ipv4Addr> = v4
+                        .iter()
+                        .map(|v| match v.src {
+                            IpAddr::V4(a) => a,
+                            _ => unreachable!(),
+                        })
+                        .collect();
                     let got = pool.select_burst(&srcs, algo).unwrap();
                     for (v, (i, a)) in v4.iter().zip(got) {
                         assert_eq!((i, a), (v.index, v.address), "burst {} {}", spec, v.src);
                     }
                 }
                 if !v6.is_empty() {
-                    let srcs: Vec<Ipv6Addr> = v6.iter().map(|v| match v.src { IpAddr::V6(a) => a, _ => unreachable!() }).collect();
+                    let srcs: Vec<Ipv6Addr> = v6
+                        .iter()
+                        .map(|v| match v.src {
+                            IpAddr::V6(a) => a,
+                            _ => unreachable!(),
+                        })
+                        .collect();
                     let got = pool.select_burst(&srcs, algo).unwrap();
                     for (v, (i, a)) in v6.iter().zip(got) {
                         assert_eq!((i, a), (v.index, v.address), "burst {} {}", spec, v.src);
@@ -100,8 +144,18 @@ fn every_committed_vector_file() {
             total += vs.len();
         }
         let r = verify_file(file).unwrap();
-        assert_eq!((r.failed, r.malformed), (0, 0), "{}: {:?}", file.display(), r.failures.first());
+        assert_eq!(
+            (r.failed, r.malformed),
+            (0, 0),
+            "{}: {:?}",
+            file.display(),
+            r.failures.first()
+        );
         assert!(r.passed > 0);
     }
-    eprintln!("vectors: {} lines of {} files agree through the Rust API", total, files.len());
+    eprintln!(
+        "vectors: {} lines of {} files agree through the Rust API",
+        total,
+        files.len()
+    );
 }
