@@ -315,8 +315,18 @@ impl Pool {
     ) -> Result<Vec<(u32, IpAddr)>> {
         let mut idx = vec![0u32; srcs.len()];
         self.select_burst_into(srcs, algo, &mut idx)?;
-        let addrs = self.addrs(A::FAMILY);
-        Ok(idx.into_iter().map(|i| (i, addrs[i as usize])).collect())
+        let af = A::FAMILY.af();
+        idx.into_iter()
+            .map(|i| {
+                let mut b = [0u8; 16];
+                // SAFETY: a live pool; b holds 16 octets; i came from the
+                // library for this family, so it is in range.
+                check("Pool::select_burst", unsafe {
+                    sys::snatpool_pool_addr(self.p(), af, i, b.as_mut_ptr())
+                })?;
+                Ok((i, from_c(af, &b)))
+            })
+            .collect()
     }
 }
 
