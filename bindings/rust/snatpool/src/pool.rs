@@ -30,14 +30,17 @@ pub struct PoolOptions {
 
 impl PoolOptions {
     fn c(&self) -> sys::snatpool_pool_opts {
-        sys::snatpool_pool_opts {
-            sz: std::mem::size_of::<sys::snatpool_pool_opts>(),
-            seed: self.seed,
-            port_lo: self.port_lo,
-            port_hi: self.port_hi,
-            default_algo: self.default_algo.map_or(0, Algo::id),
-            maglev_size: self.maglev_size,
-        }
+        // Field by field on a zeroed struct: a field a newer header adds
+        // stays 0 (its default), so regenerated bindings still build.
+        // SAFETY: a plain C struct; all zero is valid.
+        let mut o: sys::snatpool_pool_opts = unsafe { MaybeUninit::zeroed().assume_init() };
+        o.sz = std::mem::size_of::<sys::snatpool_pool_opts>();
+        o.seed = self.seed;
+        o.port_lo = self.port_lo;
+        o.port_hi = self.port_hi;
+        o.default_algo = self.default_algo.map_or(0, Algo::id);
+        o.maglev_size = self.maglev_size;
+        o
     }
 }
 

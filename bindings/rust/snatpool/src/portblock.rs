@@ -71,15 +71,17 @@ impl PortBlock {
     /// A plan over `pool`.
     pub fn new(pool: &Pool, o: &PortBlockOptions) -> Result<PortBlock> {
         let (family, base) = to_c(o.base);
-        let c = sys::snatpool_portblock_opts {
-            sz: std::mem::size_of::<sys::snatpool_portblock_opts>(),
-            family,
-            base,
-            count: o.count,
-            prefix_len: o.prefix_len,
-            xfamily: o.xfamily.af(),
-            block_size: o.block_size,
-        };
+        // Field by field on a zeroed struct (fields a newer header adds stay 0).
+        // SAFETY: a plain C struct; all zero is valid.
+        let mut c: sys::snatpool_portblock_opts =
+            unsafe { std::mem::MaybeUninit::zeroed().assume_init() };
+        c.sz = std::mem::size_of::<sys::snatpool_portblock_opts>();
+        c.family = family;
+        c.base = base;
+        c.count = o.count;
+        c.prefix_len = o.prefix_len;
+        c.xfamily = o.xfamily.af();
+        c.block_size = o.block_size;
         let mut out = ptr::null_mut();
         // SAFETY: a live pool, kept alive by the plan; sized opts.
         check("PortBlock::new", unsafe {

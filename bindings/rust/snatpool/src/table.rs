@@ -114,14 +114,14 @@ impl Flow {
                 0,
             ));
         }
-        Ok(sys::snatpool_flow {
-            family: af,
-            proto: self.proto,
-            sport: self.sport,
-            dport: self.dport,
-            src,
-            dst,
-        })
+        let mut f = zeroed::<sys::snatpool_flow>();
+        f.family = af;
+        f.proto = self.proto;
+        f.sport = self.sport;
+        f.dport = self.dport;
+        f.src = src;
+        f.dst = dst;
+        Ok(f)
     }
 }
 
