@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 //! The committed bindings (src/bindings.rs) must say what include/snatpool.h
-//! says.  Without bindgen: every function, struct and integer constant of
-//! the header is in the bindings, and the C compiler lays out every struct
-//! field for field as Rust does.  With bindgen (required when
+//! says.  Without bindgen: every function, struct, field (by name and
+//! order) and integer constant of the header is in the bindings, and the C
+//! compiler lays out every struct field for field as Rust does.  With bindgen (required when
 //! SNATPOOL_REQUIRE_BINDGEN=1, as `make check` sets): regenerating gives the
 //! committed file, whitespace aside.
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -64,19 +64,71 @@ fn rust_functions(b: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// `struct snatpool_xxx {` definitions of the header.
-fn header_structs(h: &str) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    for line in h.lines() {
-        let l = line.trim();
-        if let Some(rest) = l.strip_prefix("struct ") {
-            let rest = rest.trim_end();
-            if let Some(name) = rest.strip_suffix('{') {
-                set.insert(name.trim().to_string());
-            }
+/// The header without comments, on one line.
+fn flat_code(h: &str) -> String {
+    let mut out = String::with_capacity(h.len());
+    let mut rest = h;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.find("*/").map_or("", |i| &r[i + 2..]);
+            out.push(' ');
+        } else if let Some(r) = rest.strip_prefix("//") {
+            rest = r.find('\n').map_or("", |i| &r[i..]);
+        } else {
+            let c = rest.chars().next().unwrap();
+            out.push(if c == '\n' { ' ' } else { c });
+            rest = &rest[c.len_utf8()..];
         }
     }
-    set
+    out
+}
+
+/// Every `struct snatpool_xxx { ... }` definition of the header with the
+/// names of its fields (unnamed bit-fields such as `size_t :0` left out).
+fn header_struct_fields(h: &str) -> BTreeMap<String, Vec<String>> {
+    let code = flat_code(h);
+    let mut map = BTreeMap::new();
+    let mut rest = code.as_str();
+    while let Some(i) = rest.find("struct snatpool_") {
+        let after = &rest[i + "struct ".len()..];
+        let name_len = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        let tail = after[name_len..].trim_start();
+        rest = &after[name_len..];
+        if !tail.starts_with('{') {
+            continue; // a use or a forward declaration
+        }
+        let body = &tail[1..tail.find('}').expect("unterminated struct")];
+        let mut fields = Vec::new();
+        for decl in body.split(';') {
+            let decl = decl.split(':').next().unwrap().trim(); // bit-field width
+            if decl.split_whitespace().count() < 2 {
+                continue; // empty, or an unnamed bit-field (`size_t :0`)
+            }
+            // `uint32_t want_index, got_index` declares two fields
+            for (k, part) in decl.split(',').enumerate() {
+                let part = part.split('[').next().unwrap().trim(); // array size
+                let field = if k == 0 {
+                    part.rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or("")
+                } else {
+                    part.trim_start_matches(|c: char| c == '*' || c.is_whitespace())
+                };
+                if !field.is_empty() {
+                    fields.push(field.to_string());
+                }
+            }
+        }
+        map.insert(name.to_string(), fields);
+    }
+    map
+}
+
+fn header_structs(h: &str) -> BTreeSet<String> {
+    header_struct_fields(h).into_keys().collect()
 }
 
 /// `pub const SNATPOOL_X: T = <integer>;` of the bindings.
@@ -174,6 +226,34 @@ fn every_struct_is_bound() {
         FIX,
         missing
     );
+}
+
+/// Field names, struct by struct: catches a field added where the layout
+/// does not show it (in trailing padding).
+fn field_mismatches(header: &Path) -> Vec<String> {
+    let hf = header_struct_fields(&read(header));
+    let rows = snatpool_sys::layout::layout();
+    let mut bad = Vec::new();
+    for (s, fields) in &hf {
+        let rust: Vec<String> = rows
+            .iter()
+            .filter(|r| r.0 == s && !r.1.is_empty())
+            .map(|r| r.1.strip_suffix('_').unwrap_or(r.1).to_string())
+            .collect();
+        if &rust != fields {
+            bad.push(format!(
+                "  struct {}: header fields {:?}, Rust fields {:?}",
+                s, fields, rust
+            ));
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_field_is_bound() {
+    let bad = field_mismatches(&header_path());
+    assert!(bad.is_empty(), "{}\n{}", FIX, bad.join("\n"));
 }
 
 /// What the C compiler says of every row of the Rust layout and every
@@ -314,6 +394,26 @@ fn a_changed_header_is_caught() {
         bad
     );
     assert!(header_functions(&read(&path)).contains("snatpool_added"));
+    // a field in trailing padding (no layout change) and a one-line struct
+    let m2 = h
+        .replacen(
+            "\tuint32_t maglev_size;",
+            "\tuint32_t maglev_size;\n\tuint32_t added;",
+            1,
+        )
+        .replacen(
+            "#ifdef __cplusplus\n}",
+            "struct snatpool_added { int a; };\n#ifdef __cplusplus\n}",
+            1,
+        );
+    fs::write(&path, m2.as_bytes()).unwrap();
+    let bad = field_mismatches(&path);
+    assert!(
+        bad.iter().any(|b| b.contains("snatpool_pool_opts")),
+        "{:?}",
+        bad
+    );
+    assert!(header_structs(&read(&path)).contains("snatpool_added"));
     assert!(!rust_functions(&bindings()).contains("snatpool_added"));
 }
 
