@@ -9,8 +9,11 @@ offset.  The extension calls :func:`from_code` to build the exception it
 raises; :class:`Code` lists the codes the header defines.
 """
 
+from __future__ import annotations
+
 import enum
 import errno as _errno
+from typing import Optional
 
 from . import capi as _capi
 
@@ -34,7 +37,8 @@ class Error(Exception):
     a parser found bad input, else None and 0).
     """
 
-    def __init__(self, code, message, token=None, offset=0):
+    def __init__(self, code: int, message: str, token: Optional[str] = None,
+                 offset: int = 0) -> None:
         self.code = code
         self.message = message
         self.token = token
@@ -43,7 +47,7 @@ class Error(Exception):
         super().__init__(text)
 
     @property
-    def name(self):
+    def name(self) -> str:
         """``"SNATPOOL_EADDR"`` etc., or the errno name."""
         try:
             return "SNATPOOL_" + Code(self.code).name
@@ -67,7 +71,8 @@ _BAD_INPUT = {getattr(Code, n) for n in (
 _BAD_INPUT |= {_errno.EINVAL, _errno.ERANGE, _errno.EPROTONOSUPPORT}
 
 
-def from_code(code, message, token=None, offset=0):
+def from_code(code: int, message: str, token: Optional[str] = None,
+              offset: int = 0) -> Error:
     """The exception for library code ``code`` (either sign)."""
     code = abs(code)
     cls = InvalidInput if code in _BAD_INPUT else Error

@@ -2,9 +2,12 @@
 """Golden vectors: export an algorithm's edge-case vectors, check lines and
 verify whole files, through the library's own writer and checker."""
 
+from __future__ import annotations
+
 import os
 import threading
 from collections import namedtuple
+from typing import IO, Any, List, Union
 
 from . import capi
 from ._pool import Algo
@@ -25,7 +28,7 @@ VerifyResult.__doc__ = """Totals of :func:`verify` and the failing lines
 (a list of :class:`VectorResult`, line numbers counting from 1)."""
 
 
-def write_vectors(algo, file):
+def write_vectors(algo: Union[Algo, int, str], file: Union[str, int, IO[Any]]) -> int:
     """Write the vectors of ``algo`` to ``file`` (a path, an int fd, or an
     object with ``fileno()``); returns the number of lines."""
     algo = Algo.parse(algo)
@@ -39,7 +42,7 @@ def write_vectors(algo, file):
     return capi.vectors_write(file.fileno(), algo)
 
 
-def vectors(algo):
+def vectors(algo: Union[Algo, int, str]) -> List[str]:
     """The vectors of ``algo`` as a list of JSON lines (without newlines)."""
     algo = Algo.parse(algo)
     rfd, wfd = os.pipe()
@@ -59,13 +62,13 @@ def vectors(algo):
     return chunks[0].decode().splitlines()
 
 
-def check_vector(line):
+def check_vector(line: Union[str, bytes]) -> VectorResult:
     """Check one vector line (str or bytes, no newline): a :class:`VectorResult`."""
     _, (res, msg) = capi.vector_check(line)
     return VectorResult(*res, msg)
 
 
-def verify(file):
+def verify(file: Union[str, int, IO[Any]]) -> VerifyResult:
     """Check every line of ``file`` (a path, an fd or an object with
     ``fileno()``): a :class:`VerifyResult`.  Raises snatpool.Error on a
     read error."""
