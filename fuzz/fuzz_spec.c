@@ -37,14 +37,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
 			size_t n = snatpool_pool_count(pool, fam), i;
 			uint8_t a[16], got[16];
-			uint32_t idx, algo;
+			uint32_t idx, ids[64];
+			int na = snatpool_algo_list(ids, 64), k;
 
 			for (i = 0; i < n && i < 64; i++) {
 				if (snatpool_pool_addr(pool, fam, (uint32_t)i, a))
 					abort();
-				for (algo = 1; algo <= 5; algo++) {
-					err = snatpool_select(pool, fam, a, algo, &idx, got);
-					if (err && !(err == -SNATPOOL_ENOTRANGE && algo == 3))
+				/* every registered algorithm (the registry's list) */
+				for (k = 0; k < na && k < 64; k++) {
+					struct snatpool_algo_info info;
+
+					if (snatpool_algo_info(ids[k], &info))
+						abort();
+					err = snatpool_select(pool, fam, a, ids[k], &idx, got);
+					if (err && !(err == -SNATPOOL_ENOTRANGE &&
+						     (info.flags & SNATPOOL_ALGO_F_RANGE_ONLY)))
 						abort();
 					if (!err && idx >= n)
 						abort();

@@ -13,12 +13,22 @@
 
 #include "snatpool.h"
 
-/* Addresses of one family, in configured order. */
+/* select.c: SHA-256 with OpenSSL's EVP, digest fetched once; the library's
+ * hash for xpf-userspace-v1 in snp_dispatch(). */
+int snp_evp_sha256(const uint8_t *msg, size_t len, uint8_t digest[32]);
+#define SNP_DISPATCH_SHA256(msg, len, digest) snp_evp_sha256(msg, len, digest)
+#include "core/snp_dispatch.h"
+
+/*
+ * Addresses of one family, in configured order: the dataplane's view of it
+ * (core/snp_dispatch.h, whose members keep their names here: f->n, f->fam,
+ * f->alen, f->contiguous, f->msize) and the storage behind it.
+ */
 struct snp_family {
-	uint32_t  n;		/* 0: the pool has none of this family */
-	uint8_t   fam;		/* 4 or 6 */
-	uint8_t   alen;		/* 4 or 16 */
-	bool      contiguous;	/* address i == address 0 + i (ascending range) */
+	union {
+		struct snp_view_family view;	/* what snp_dispatch() reads */
+		struct { SNP_VIEW_FAMILY_MEMBERS };
+	};
 	uint8_t  *addrs;	/* n * alen octets */
 	uint16_t *maglev;	/* Maglev table (pool->maglev_size entries;
 				 * n <= SNATPOOL_MAX_ADDRS = 2^16, so 16-bit
@@ -71,9 +81,6 @@ bool snp_algo_known(uint32_t id);
 
 /* vecgen.c: write all @n octets to @fd (EINTR retried); 0 or -errno. */
 int snp_write_all(int fd, const void *buf, size_t n);
-
-/* select.c: SHA-256 with OpenSSL's EVP, digest fetched once. */
-int snp_evp_sha256(const uint8_t *msg, size_t len, uint8_t digest[32]);
 
 #define SNP_API SNATPOOL_API
 

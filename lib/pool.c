@@ -211,6 +211,7 @@ int snp_pool_build(const struct snatpool_addr *addrs, size_t count,
 	err = snp_family_fill(&pool->v4, AF_INET, addrs, count);
 	if (!err)
 		err = snp_family_fill(&pool->v6, AF_INET6, addrs, count);
+	pool->v4.msize = pool->v6.msize = msize;
 	/* A pool whose default is Maglev gets its tables now, not per packet. */
 	if (!err && algo == SNATPOOL_ALGO_MAGLEV_V1 &&
 	    ((pool->v4.n && !snp_maglev_get(pool, &pool->v4)) ||

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
- * select.c - snatpool_select() and its burst form: dispatch to the
- * freestanding cores in core/, which hold each algorithm's only definition.
+ * select.c - snatpool_select() and its burst form, through snp_dispatch()
+ * (core/snp_dispatch.h), the one ID-to-core switch that the BPF and DPDK
+ * dataplanes call too.
  *
  * xpf-userspace-v1 hashes with OpenSSL (SHA-NI where the CPU has it): the
- * message layout and the digest-to-index step come from core/snp_userspace.h,
- * the digest from EVP.  The EVP_MD is fetched once per process and each
+ * dispatch lays out the message and reads the index off the digest, the
+ * digest comes from EVP (SNP_DISPATCH_SHA256, internal.h).  The EVP_MD is fetched once per process and each
  * thread reuses one EVP_MD_CTX, freed when the thread exits.
  */
 #include <pthread.h>
@@ -14,11 +15,6 @@
 #include <openssl/evp.h>
 
 #include "internal.h"
-#include "core/snp_legacy.h"
-#include "core/snp_userspace.h"
-#include "core/snp_nfpersist.h"
-#include "core/snp_xxh3.h"
-#include "core/snp_maglev.h"
 
 static EVP_MD *snp_sha256_md;
 static pthread_once_t snp_evp_once = PTHREAD_ONCE_INIT;
@@ -66,44 +62,52 @@ int snp_evp_sha256(const uint8_t *msg, size_t len, uint8_t digest[32])
 	return 0;
 }
 
-static inline int snp_pick_userspace(const struct snp_family *f,
-				     const uint8_t *src, uint32_t *idx)
+/* Dispatch's error kinds as the library's errors. */
+static int snp_pick_err(int kind)
 {
-	uint8_t msg[SNP_USERSPACE_MSGMAX], d[32];
-	int err = snp_evp_sha256(msg, snp_userspace_msg(f->fam, src, msg), d);
-
-	if (err)
-		return err;
-	*idx = snp_userspace_digest_index(d, f->n);
-	return 0;
+	switch (kind) {
+	case SNP_PICK_ENOFAMILY:
+		return -SNATPOOL_ENOFAMILY;
+	case SNP_PICK_ENOTRANGE:
+		return -SNATPOOL_ENOTRANGE;
+	case SNP_PICK_EHASH:
+		return -SNATPOOL_ECRYPTO;
+	case SNP_PICK_ENOTABLE:		/* every family has msize > 0 (pool.c) */
+	case SNP_PICK_EALGO:
+	default:
+		return -SNATPOOL_EALGO;
+	}
 }
 
-/* One source; @f has n >= 1 and the algorithm was checked. */
+/* @f's Maglev table, built on first use; NULL only when out of memory. */
+static inline const uint16_t *snp_table(const struct snatpool *pool,
+					const struct snp_family *f)
+{
+	const uint16_t *t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
+
+	if (__builtin_expect(!t, 0))
+		t = snp_maglev_get(pool, f);
+	return t;
+}
+
+/* One source; the algorithm was checked.  All choosing is snp_dispatch()'s. */
 static inline int snp_pick(const struct snatpool *pool, const struct snp_family *f,
 			   const uint8_t *src, uint32_t algo, uint32_t *idx)
 {
-	switch (algo) {
-	case SNATPOOL_ALGO_XPF_LEGACY_V0:
-		*idx = f->alen == 4 ? snp_legacy_v4(src, f->n) : snp_legacy_v6(src, f->n);
-		return 0;
-	case SNATPOOL_ALGO_XPF_USERSPACE_V1:
-		return snp_pick_userspace(f, src, idx);
-	case SNATPOOL_ALGO_LINUX_NF_PERSIST:
-		*idx = snp_nfpersist_index(src, f->alen, f->n);
-		return 0;
-	case SNATPOOL_ALGO_XXH3_V1:
-		*idx = snp_xxh3_pick(f->fam, src, pool->seed, f->n);
-		return 0;
-	case SNATPOOL_ALGO_MAGLEV_V1: {
-		const uint16_t *t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
+	const uint16_t *t;
+	uint32_t v;
+	int kind = snp_dispatch(algo, &f->view, pool->seed, src, &v);
 
-		if (__builtin_expect(!t, 0) && !(t = snp_maglev_get(pool, f)))
-			return -ENOMEM;
-		*idx = t[snp_maglev_slot(f->fam, src, pool->seed, pool->maglev_size)];
+	if (kind == SNP_PICK_INDEX) {
+		*idx = v;
 		return 0;
 	}
-	}
-	return -SNATPOOL_EALGO;
+	if (kind != SNP_PICK_SLOT)
+		return snp_pick_err(kind);
+	if (!(t = snp_table(pool, f)))
+		return -ENOMEM;
+	*idx = t[v];
+	return 0;
 }
 
 /* Checks shared by the single and burst forms. */

@@ -20,5 +20,14 @@ clang=${CLANG:-clang}
 command -v "$clang" >/dev/null 2>&1 || { echo "core: clang not found: cannot check the BPF target"; exit 1; }
 "$clang" -O2 -g -target bpf -Wall -Werror -c -I"$src/lib" $xxh_cflags \
 	"$src/tests/core_all.c" -o "$tmp/bpf.o"
-file "$tmp/bpf.o" 2>/dev/null | grep -q 'eBPF' || llvm-objdump -h "$tmp/bpf.o" >/dev/null
-echo "core: clang -target bpf compiled every core"
+# e_machine (ELF header octets 18-19, in the byte order of e_ident[5]) must
+# be EM_BPF, 247: an object for any other machine fails here.
+set -- $(od -An -tu1 -N20 "$tmp/bpf.o")
+[ "$1 $2 $3 $4" = "127 69 76 70" ] || { echo "core: $tmp/bpf.o is not an ELF object"; exit 1; }
+case $6 in
+1) machine=$(( ${19} + 256 * ${20} )) ;;
+2) machine=$(( ${19} * 256 + ${20} )) ;;
+*) echo "core: ELF data encoding $6 unknown"; exit 1 ;;
+esac
+[ "$machine" -eq 247 ] || { echo "core: e_machine is $machine, not EM_BPF (247)"; exit 1; }
+echo "core: clang -target bpf compiled every core (e_machine EM_BPF)"

@@ -56,6 +56,10 @@ TEST_EXTENSIONS += .py
 PY_LOG_COMPILER = $(PYTHON3)
 EXTRA_DIST += tests/kernel/nf_persistent.sh tests/kernel/nf_conntrack.py
 
+# Every list of algorithms (bindings, models, harness tests) = the registry.
+TESTS += tests/algo_lists.py
+EXTRA_DIST += tests/algo_lists.py
+
 # The CLI.
 CLI_TESTS = tests/cli/select.sh tests/cli/usage.sh tests/cli/verify.sh \
 	tests/cli/compare.sh tests/cli/spread.sh tests/cli/demo.sh \

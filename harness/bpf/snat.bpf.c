@@ -28,12 +28,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#include "core/snp_common.h"
-#include "core/snp_legacy.h"
-#include "core/snp_userspace.h"
-#include "core/snp_nfpersist.h"
-#include "core/snp_xxh3.h"
-#include "core/snp_maglev.h"
+#include "core/snp_dispatch.h"
 #include "snat_shared.h"
 #include "snp_pkt.h"
 
@@ -96,52 +91,41 @@ struct {
 struct snat_result snat_last;
 __u32 snat_handoff_seq;		/* frames snat_xsk_map has handed over */
 
-/* The index @cfg's algorithm picks for @src of family @fam (4 or 16 octets). */
+/*
+ * The index @cfg's algorithm picks for @src of family @fam (4 or 16 octets):
+ * snp_dispatch() chooses, a slot it returns is looked up in snat_maglev.
+ */
 static __always_inline int snat_choose(const struct snat_cfg *cfg, __u8 fam,
 				       const __u8 *src, __u32 *index)
 {
 	__u32 f = fam == SNP_FAM6;
-	__u32 n = f ? cfg->n[1] : cfg->n[0];
-	__u32 alen = f ? 16 : 4;
-	__u32 idx, slot, key;
-	struct snat_maglev_elem *v;
+	const struct snp_view_family *vf = f ? &cfg->pool.f[1] : &cfg->pool.f[0];
+	__u32 v, key;
+	struct snat_maglev_elem *e;
+	int kind = snp_dispatch(cfg->algo, vf, cfg->pool.seed, src, &v);
 
-	if (!n)
+	switch (kind) {
+	case SNP_PICK_INDEX:
+		break;
+	case SNP_PICK_SLOT:
+		key = (f ? cfg->mbase[1] : cfg->mbase[0]) + v / SNAT_MAGLEV_PER_ELEM;
+		e = bpf_map_lookup_elem(&snat_maglev, &key);
+		if (!e)
+			return SNAT_EMAP;
+		v = e->e[v % SNAT_MAGLEV_PER_ELEM];
+		break;
+	case SNP_PICK_ENOFAMILY:
 		return SNAT_ENOFAMILY;
-	switch (cfg->algo) {
-	case SNAT_ALGO_XPF_LEGACY_V0:
-		idx = f ? snp_legacy_v6(src, n) : snp_legacy_v4(src, n);
-		break;
-	case SNAT_ALGO_XPF_USERSPACE_V1:
-		idx = snp_userspace_pick(fam, src, n);
-		break;
-	case SNAT_ALGO_LINUX_NF_PERSIST:
-		if (!(f ? cfg->contiguous[1] : cfg->contiguous[0]))
-			return SNAT_ENOTRANGE;
-		idx = snp_nfpersist_index(src, alen, n);
-		break;
-	case SNAT_ALGO_XXH3_V1:
-		idx = snp_xxh3_pick(fam, src, cfg->seed, n);
-		break;
-	case SNAT_ALGO_MAGLEV_V1: {
-		__u32 m = f ? cfg->m[1] : cfg->m[0];
-
-		if (!m)
-			return SNAT_EMAP;
-		slot = snp_maglev_slot(fam, src, cfg->seed, m);
-		key = (f ? cfg->mbase[1] : cfg->mbase[0]) + slot / SNAT_MAGLEV_PER_ELEM;
-		v = bpf_map_lookup_elem(&snat_maglev, &key);
-		if (!v)
-			return SNAT_EMAP;
-		idx = v->e[slot % SNAT_MAGLEV_PER_ELEM];
-		break;
-	}
-	default:
+	case SNP_PICK_ENOTRANGE:
+		return SNAT_ENOTRANGE;
+	case SNP_PICK_ENOTABLE:
+		return SNAT_EMAP;
+	default:		/* SNP_PICK_EALGO and any kind this program does not know */
 		return SNAT_EALGO;
 	}
-	if (idx >= n)
+	if (v >= vf->n)
 		return SNAT_EMAP;
-	*index = idx;
+	*index = v;
 	return SNAT_OK;
 }
 

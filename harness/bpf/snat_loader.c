@@ -16,15 +16,10 @@
 #include <bpf/libbpf.h>
 
 #include "snat_loader.h"
+#include "snp_harness.h"
 #include "snp_pkt.h"
 #include "snat.skel.h"
 
-_Static_assert(SNAT_ALGO_XPF_LEGACY_V0 == SNATPOOL_ALGO_XPF_LEGACY_V0 &&
-	       SNAT_ALGO_XPF_USERSPACE_V1 == SNATPOOL_ALGO_XPF_USERSPACE_V1 &&
-	       SNAT_ALGO_LINUX_NF_PERSIST == SNATPOOL_ALGO_LINUX_NF_PERSIST &&
-	       SNAT_ALGO_XXH3_V1 == SNATPOOL_ALGO_XXH3_V1 &&
-	       SNAT_ALGO_MAGLEV_V1 == SNATPOOL_ALGO_MAGLEV_V1,
-	       "snat_shared.h and snatpool.h disagree on an algorithm ID");
 _Static_assert(SNP_PKT_ENOTIP >= 1 && (int)SNP_PKT_EHDR < (int)SNAT_ENOFAMILY,
 	       "SNP_PKT_E* must fit in 1..4 of enum snat_status");
 
@@ -152,20 +147,11 @@ static void fill_maglev(struct bpf_map *map, const struct snat_cfg *cfg,
 	if (!e)
 		snat_die("out of memory");
 	for (f = 0; f < 2; f++)
-		if (cfg->m[f])
+		if (cfg->pool.f[f].msize)
 			memcpy(e + cfg->mbase[f], table[f],
-			       (size_t)cfg->m[f] * sizeof(*table[f]));
+			       (size_t)cfg->pool.f[f].msize * sizeof(*table[f]));
 	fill_array(map, e, sizeof(*e), total);
 	free(e);
-}
-
-/* Does linux-nf-persistent accept @family of @pool (one ascending range)? */
-static uint32_t pool_contiguous(const struct snatpool *pool, int family)
-{
-	static const uint8_t zero[16];
-
-	return snatpool_select(pool, family, zero, SNATPOOL_ALGO_LINUX_NF_PERSIST,
-			       NULL, NULL) == 0;
 }
 
 const char *snat_prog_name(enum snat_progid id)
@@ -247,8 +233,7 @@ struct snat_bpf *snat_bpf_try_load(const struct snatpool *pool, uint32_t algo,
 	static const enum snat_progid ids[] = {
 		SNAT_PROG_XDP, SNAT_PROG_XSK_META, SNAT_PROG_XSK_MAP,
 	};
-	struct snat_cfg cfg = { .seed = snatpool_pool_seed(pool), .algo = algo,
-				.flags = flags };
+	struct snat_cfg cfg = { .algo = algo, .flags = flags };
 	const uint16_t *table[2] = { NULL, NULL };
 	struct bpf_map *pools[2];
 	struct snat_bpf *skel;
@@ -269,15 +254,14 @@ struct snat_bpf *snat_bpf_try_load(const struct snatpool *pool, uint32_t algo,
 	bpf_program__set_log_buf(prog_of(skel, id), log, LOG_SIZE);
 	pools[0] = skel->maps.snat_pool4;
 	pools[1] = skel->maps.snat_pool6;
+	err = snp_hview_load(pool, &cfg.pool, table);
+	if (err)
+		snat_die("the pool's view: %s", snatpool_strerror(err));
 	for (f = 0; f < 2; f++) {
-		size_t n = snatpool_pool_count(pool, fams[f]);
+		uint32_t n = cfg.pool.f[f].n;
 
-		cfg.n[f] = (uint32_t)n;
-		cfg.contiguous[f] = n ? pool_contiguous(pool, fams[f]) : 0;
-		if (n && snatpool_maglev_table(pool, fams[f], &table[f], &cfg.m[f]))
-			snat_die("snatpool_maglev_table failed");
 		cfg.mbase[f] = melems;
-		melems += maglev_elems(cfg.m[f]);
+		melems += maglev_elems(cfg.pool.f[f].msize);
 		if (bpf_map__set_max_entries(pools[f], n ? (uint32_t)n : 1))
 			snat_die("sizing the maps failed");
 	}
@@ -307,7 +291,7 @@ struct snat_bpf *snat_bpf_try_load(const struct snatpool *pool, uint32_t algo,
 	free(log);
 	bpf_program__set_log_buf(prog_of(skel, id), NULL, 0);
 	for (f = 0; f < 2; f++) {
-		uint32_t n = cfg.n[f], alen = f ? 16 : 4, k;
+		uint32_t n = cfg.pool.f[f].n, alen = f ? 16 : 4, k;
 		uint8_t *addrs;
 
 		if (!n)

@@ -8,17 +8,7 @@
 #ifndef SNAT_SHARED_H
 #define SNAT_SHARED_H
 
-#include "core/snp_common.h"
-
-/*
- * Algorithm IDs as enum snatpool_algo (include/snatpool.h, frozen), which
- * the BPF side cannot include; snat_loader.c asserts that they agree.
- */
-#define SNAT_ALGO_XPF_LEGACY_V0    1
-#define SNAT_ALGO_XPF_USERSPACE_V1 2
-#define SNAT_ALGO_LINUX_NF_PERSIST 3
-#define SNAT_ALGO_XXH3_V1          4
-#define SNAT_ALGO_MAGLEV_V1        5
+#include "core/snp_dispatch.h"
 
 /* cfg.flags */
 #define SNAT_F_PASSTHROUGH 1u	/* snat_xdp: return XDP_TX untouched */
@@ -41,13 +31,10 @@ enum snat_status {
 
 /* Slot 0 of the config map; written once by the loader. */
 struct snat_cfg {
-	snp_u64 seed;
-	snp_u32 algo;		/* SNATPOOL_ALGO_* */
+	struct snp_view pool;	/* seed and per family n, msize, contiguous */
+	snp_u32 algo;		/* SNATPOOL_ALGO_* (SNP_ALGO_*) */
 	snp_u32 flags;		/* SNAT_F_* */
-	snp_u32 n[2];		/* addresses per family: [0] IPv4, [1] IPv6 */
-	snp_u32 m[2];		/* Maglev table sizes (0: no table) */
 	snp_u32 mbase[2];	/* first snat_maglev element of each table */
-	snp_u32 contiguous[2];	/* 1: the family is one ascending range */
 };
 
 /* The program's last verdict, in .bss (read by the loader after a test run). */

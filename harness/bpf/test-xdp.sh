@@ -10,7 +10,8 @@ set -u
 PYTHON3=${PYTHON3:-/usr/bin/python3}
 prog=$top_builddir/harness/bpf/xdp_snat
 check=$top_srcdir/harness/bpf/harness_check.py
-ALGOS="xpf-legacy-v0 xpf-userspace-v1 linux-nf-persistent snatpool-xxh3-v1 snatpool-maglev-v1"
+ALGOS=$("$SNATPOOL" algos | awk '{ print $2 }')	# the registry: tests/algo_lists.py
+[ -n "$ALGOS" ] || { echo "test-xdp: \`snatpool algos\` listed nothing" >&2; exit 1; }
 POOL_A='198.51.100.1-198.51.100.4,2001:db8::/126'
 failed=0 passed=0
 

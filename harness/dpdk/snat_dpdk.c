@@ -44,11 +44,7 @@
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 
-#include "core/snp_legacy.h"
-#include "core/snp_userspace.h"
-#include "core/snp_nfpersist.h"
-#include "core/snp_xxh3.h"
-#include "core/snp_maglev.h"
+#include "core/snp_dispatch.h"
 #include "snp_harness.h"
 #include "snp_pkt.h"
 
@@ -59,135 +55,79 @@
 #define IDLE_NS 1e9		/* after the last frame */
 #define FIRST_NS 5e9		/* before the first one */
 
-/* One family of the pool as the dataplane holds it: all in DPDK memory. */
-struct dp_fam {
-	uint32_t n;		/* addresses; 0: frames of this family fail */
-	uint8_t  fam, alen;
-	uint8_t *addrs;		/* n * alen octets, configured order */
-	uint16_t *maglev;	/* msize configured-order indexes */
-	uint32_t msize;
-};
-
+/*
+ * The pool as the dataplane holds it: the view every dataplane shares
+ * (core/snp_dispatch.h) and, in DPDK memory, each family's addresses in
+ * configured order and its Maglev table (view.f[i].msize entries).
+ */
 struct dp {
 	uint32_t algo;
-	uint64_t seed;
-	struct dp_fam f[2];	/* [0] IPv4, [1] IPv6 */
+	struct snp_view view;
+	uint8_t *addrs[2];	/* [0] IPv4, [1] IPv6 */
+	uint16_t *maglev[2];
 	uint64_t translated, errors;
 };
 
-static __rte_always_inline uint32_t
-dp_pick(const struct dp *dp, const struct dp_fam *f, const uint8_t *src,
-	const uint32_t algo)
-{
-	switch (algo) {
-	case SNATPOOL_ALGO_XPF_LEGACY_V0:
-		return f->alen == 4 ? snp_legacy_v4(src, f->n) : snp_legacy_v6(src, f->n);
-	case SNATPOOL_ALGO_XPF_USERSPACE_V1:
-		return snp_userspace_pick(f->fam, src, f->n);
-	case SNATPOOL_ALGO_LINUX_NF_PERSIST:
-		return snp_nfpersist_index(src, f->alen, f->n);
-	case SNATPOOL_ALGO_XXH3_V1:
-		return snp_xxh3_pick(f->fam, src, dp->seed, f->n);
-	case SNATPOOL_ALGO_MAGLEV_V1:
-		return f->maglev[snp_maglev_slot(f->fam, src, dp->seed, f->msize)];
-	}
-	return 0;
-}
-
-/* The burst loop, specialised per algorithm by the constant @algo. */
+/*
+ * The burst loop, specialised per algorithm by the constant @algo (the
+ * dispatch's switch folds away).  An address index is used at once; a
+ * Maglev slot is prefetched and its packet put aside, and the put-aside
+ * ones are looked up and rewritten after the loop, so that the misses of a
+ * table of 512 KiB overlap instead of stalling a packet each.  With an
+ * algorithm that never answers a slot the put-aside path is dead code.
+ */
 static __rte_always_inline void
 dp_burst_algo(struct dp *dp, struct rte_mbuf **pkts, uint16_t n, const uint32_t algo)
 {
+	struct snp_pkt p[BURST];
+	uint32_t v[BURST], fs[BURST];
 	uint64_t ok = 0, bad = 0;
-	uint16_t i;
+	uint16_t i, nd = 0;
 
 	for (i = 0; i < n; i++) {
 		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
-		const struct dp_fam *f;
-		struct snp_pkt p;
-		uint32_t idx;
+		struct snp_pkt *pp = &p[nd];
+		uint32_t f;
+		int kind;
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		if (snp_pkt_parse(data, data + rte_pktmbuf_data_len(pkts[i]), &p)) {
+		if (snp_pkt_parse(data, data + rte_pktmbuf_data_len(pkts[i]), pp)) {
 			bad++;
 			continue;
 		}
-		f = &dp->f[p.fam == SNP_FAM6];
-		if (unlikely(!f->n)) {
-			bad++;
-			continue;
+		f = pp->fam == SNP_FAM6;
+		kind = snp_dispatch(algo, &dp->view.f[f], dp->view.seed, pp->saddr, &v[nd]);
+		if (kind == SNP_PICK_INDEX) {
+			snp_pkt_rewrite(pp, dp->addrs[f] + (size_t)v[nd] * dp->view.f[f].alen);
+			ok++;
+		} else if (kind == SNP_PICK_SLOT) {
+			rte_prefetch0(&dp->maglev[f][v[nd]]);
+			fs[nd++] = f;
+		} else {
+			bad++;		/* fail closed: no family, not a range, ... */
 		}
-		idx = dp_pick(dp, f, p.saddr, algo);
-		snp_pkt_rewrite(&p, f->addrs + (size_t)idx * f->alen);
+	}
+	for (i = 0; i < nd; i++) {
+		uint32_t f = fs[i];
+
+		snp_pkt_rewrite(&p[i], dp->addrs[f] +
+				(size_t)dp->maglev[f][v[i]] * dp->view.f[f].alen);
 		ok++;
 	}
 	dp->translated += ok;
 	dp->errors += bad;
 }
 
-/*
- * Maglev in two passes over the burst: parse, hash and prefetch each
- * table entry, then look them up and rewrite, so that the misses of a
- * table of 512 KiB overlap instead of stalling one packet each.
- */
-static void dp_burst_maglev(struct dp *dp, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct snp_pkt p[BURST];
-	const struct dp_fam *fs[BURST];
-	uint32_t slot[BURST];
-	uint64_t ok = 0, bad = 0;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
-		const struct dp_fam *f;
-
-		fs[i] = NULL;
-		if (snp_pkt_parse(data, data + rte_pktmbuf_data_len(pkts[i]), &p[i])) {
-			bad++;
-			continue;
-		}
-		f = &dp->f[p[i].fam == SNP_FAM6];
-		if (unlikely(!f->n)) {
-			bad++;
-			continue;
-		}
-		slot[i] = snp_maglev_slot(f->fam, p[i].saddr, dp->seed, f->msize);
-		rte_prefetch0(&f->maglev[slot[i]]);
-		fs[i] = f;
-	}
-	for (i = 0; i < n; i++) {
-		const struct dp_fam *f = fs[i];
-
-		if (!f)
-			continue;
-		snp_pkt_rewrite(&p[i], f->addrs + (size_t)f->maglev[slot[i]] * f->alen);
-		ok++;
-	}
-	dp->translated += ok;
-	dp->errors += bad;
-}
-
-/* @n <= BURST. */
+/* @n <= BURST.  One specialisation per registered ID; any other fails closed. */
 static void dp_burst(struct dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
 	switch (dp->algo) {
-	case SNATPOOL_ALGO_XPF_LEGACY_V0:
-		dp_burst_algo(dp, pkts, n, SNATPOOL_ALGO_XPF_LEGACY_V0);
-		break;
-	case SNATPOOL_ALGO_XPF_USERSPACE_V1:
-		dp_burst_algo(dp, pkts, n, SNATPOOL_ALGO_XPF_USERSPACE_V1);
-		break;
-	case SNATPOOL_ALGO_LINUX_NF_PERSIST:
-		dp_burst_algo(dp, pkts, n, SNATPOOL_ALGO_LINUX_NF_PERSIST);
-		break;
-	case SNATPOOL_ALGO_XXH3_V1:
-		dp_burst_algo(dp, pkts, n, SNATPOOL_ALGO_XXH3_V1);
-		break;
-	case SNATPOOL_ALGO_MAGLEV_V1:
-		dp_burst_maglev(dp, pkts, n);
-		break;
+#define DP_CASE(id, name) case id: dp_burst_algo(dp, pkts, n, id); break;
+	SNP_ALGO_LIST(DP_CASE)
+#undef DP_CASE
+	default:
+		dp->errors += n;
 	}
 }
 
@@ -202,45 +142,37 @@ static uint32_t dp_pass(struct rte_mbuf **pkts, uint16_t n)
 	return sink;
 }
 
-/* Copy the pool (and, for Maglev, the library's table) into DPDK memory. */
+/* Copy the pool and its Maglev tables into DPDK memory. */
 static void dp_load(struct dp *dp, const struct snatpool *pool, uint32_t algo)
 {
-	int i;
+	const uint16_t *t[2];
+	int i, err;
 
 	memset(dp, 0, sizeof(*dp));
 	dp->algo = algo;
-	dp->seed = snatpool_pool_seed(pool);
+	err = snp_hview_load(pool, &dp->view, t);
+	if (err)
+		snp_hdie(PROG, 1, "the pool's view: %s", snatpool_strerror(err));
 	for (i = 0; i < 2; i++) {
-		struct dp_fam *f = &dp->f[i];
+		const struct snp_view_family *f = &dp->view.f[i];
 		int af = i ? AF_INET6 : AF_INET;
 		uint32_t k;
 
-		f->fam = i ? SNP_FAM6 : SNP_FAM4;
-		f->alen = i ? 16 : 4;
-		f->n = (uint32_t)snatpool_pool_count(pool, af);
 		if (!f->n)
 			continue;
-		f->addrs = rte_zmalloc("snp_addrs", (size_t)f->n * f->alen,
-				       RTE_CACHE_LINE_SIZE);
-		if (!f->addrs)
+		dp->addrs[i] = rte_zmalloc("snp_addrs", (size_t)f->n * f->alen,
+					   RTE_CACHE_LINE_SIZE);
+		if (!dp->addrs[i])
 			snp_hdie(PROG, 1, "rte_zmalloc of %u addresses failed", f->n);
 		for (k = 0; k < f->n; k++)
-			if (snatpool_pool_addr(pool, af, k, f->addrs + (size_t)k * f->alen))
+			if (snatpool_pool_addr(pool, af, k, dp->addrs[i] + (size_t)k * f->alen))
 				snp_hdie(PROG, 1, "snatpool_pool_addr(%u) failed", k);
-		if (algo == SNATPOOL_ALGO_MAGLEV_V1) {
-			const uint16_t *t;
-			int err = snatpool_maglev_table(pool, af, &t, &f->msize);
-
-			if (err)
-				snp_hdie(PROG, 1, "snatpool_maglev_table: %s",
-					 snatpool_strerror(err));
-			f->maglev = rte_malloc("snp_maglev", (size_t)f->msize * sizeof(*t),
-					       RTE_CACHE_LINE_SIZE);
-			if (!f->maglev)
-				snp_hdie(PROG, 1, "rte_malloc of a %u-entry Maglev table failed",
-					 f->msize);
-			rte_memcpy(f->maglev, t, (size_t)f->msize * sizeof(*t));
-		}
+		dp->maglev[i] = rte_malloc("snp_maglev", (size_t)f->msize * sizeof(*t[i]),
+					   RTE_CACHE_LINE_SIZE);
+		if (!dp->maglev[i])
+			snp_hdie(PROG, 1, "rte_malloc of a %u-entry Maglev table failed",
+				 f->msize);
+		rte_memcpy(dp->maglev[i], t[i], (size_t)f->msize * sizeof(*t[i]));
 	}
 }
 
@@ -249,8 +181,8 @@ static void dp_unload(struct dp *dp)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		rte_free(dp->f[i].addrs);
-		rte_free(dp->f[i].maglev);
+		rte_free(dp->addrs[i]);
+		rte_free(dp->maglev[i]);
 	}
 }
 

@@ -31,6 +31,8 @@
 
 #include <snatpool.h>
 
+#include "core/snp_dispatch.h"
+
 struct snp_hargs {
 	const char *algo_name;
 	uint32_t    algo;
@@ -161,6 +163,39 @@ static inline struct snatpool *snp_hargs_pool(const char *prog, const struct snp
 				 a->spec, snatpool_strerror(err));
 	}
 	return pool;
+}
+
+/*
+ * The dataplane's view of @pool (core/snp_dispatch.h), from the public API
+ * only, and each family's Maglev table in @table (NULL without addresses).
+ * 0 or the library's negative error.
+ */
+static inline int snp_hview_load(const struct snatpool *pool, struct snp_view *v,
+				 const uint16_t *table[2])
+{
+	static const uint8_t zero[16];
+	int f, err;
+
+	memset(v, 0, sizeof(*v));
+	v->seed = snatpool_pool_seed(pool);
+	for (f = 0; f < 2; f++) {
+		struct snp_view_family *vf = &v->f[f];
+		int af = f ? AF_INET6 : AF_INET;
+
+		vf->fam = f ? SNP_FAM6 : SNP_FAM4;
+		vf->alen = f ? 16 : 4;
+		vf->n = (uint32_t)snatpool_pool_count(pool, af);
+		table[f] = NULL;
+		if (!vf->n)
+			continue;
+		/* one ascending range: what linux-nf-persistent accepts */
+		vf->contiguous = snatpool_select(pool, af, zero, SNATPOOL_ALGO_LINUX_NF_PERSIST,
+						 NULL, NULL) == 0;
+		err = snatpool_maglev_table(pool, af, &table[f], &vf->msize);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static inline double snp_now_ns(void)

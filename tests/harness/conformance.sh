@@ -24,7 +24,8 @@ PYTHON3=${PYTHON3:-/usr/bin/python3}
 MODE=test
 [ "${1:-}" = --bench ] && MODE=bench
 
-ALGOS="xpf-legacy-v0 xpf-userspace-v1 linux-nf-persistent snatpool-xxh3-v1 snatpool-maglev-v1"
+ALGOS=$("$SNATPOOL" algos | awk '{ print $2 }')	# the registry: tests/algo_lists.py
+[ -n "$ALGOS" ] || { echo "conformance: \`snatpool algos\` listed nothing" >&2; exit 1; }
 SIZES="1 3 8 257"
 HARNESSES="lib xdp afxdp dpdk"
 RUN_TIMEOUT=${SNP_RUN_TIMEOUT:-120}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * snp_dispatch.h - the one place that maps an algorithm ID to its core, and
+ * the dataplane's view of a pool that every caller hands it.
+ *
+ * Callers: lib/select.c (single and burst), harness/bpf/snat.bpf.c
+ * (snat_choose), harness/dpdk/snat_dpdk.c.  Each keeps its addresses and
+ * Maglev tables where its dataplane wants them (malloc, a BPF map, DPDK
+ * memory); the dispatch never reads either.  It answers with a kind and a
+ * value:
+ *
+ *   SNP_PICK_INDEX  value is the index, in configured order, of the address
+ *   SNP_PICK_SLOT   value is a slot of the family's Maglev table (msize
+ *                   entries): the caller looks it up, from its array or its
+ *                   map, and may first compute a burst of slots to overlap
+ *                   the misses (select.c's and snat_dpdk.c's burst loops)
+ *   < 0             SNP_PICK_E*: fail closed, nothing was chosen
+ *
+ * The includer may define SNP_DISPATCH_SHA256(msg, len, digest) (0 on
+ * success) before including this file to hash xpf-userspace-v1's message
+ * with its own SHA-256 (the library uses OpenSSL); the default is the
+ * freestanding one of snp_sha256.h, which is what BPF and DPDK use.
+ *
+ * Adding an algorithm (docs/algorithms.md, "Adding an algorithm"): its core
+ * in lib/core, a line in SNP_ALGO_LIST and a case in snp_dispatch() here,
+ * the enum in include/snatpool.h, the registry entry in lib/algo.c.
+ * New families slot in the same way: a deterministic port-block algorithm
+ * (subscriber -> address index and port block) or a cross-family NAT64 pick
+ * (IPv6 source -> IPv4 address) gets its ID in SNP_ALGO_LIST, its case in
+ * snp_dispatch() below (see "families" there) and, if it needs more than an
+ * address index, a new SNP_PICK_* kind that says what value holds.
+ */
+#ifndef SNP_DISPATCH_H
+#define SNP_DISPATCH_H
+
+#include "snp_common.h"
+#include "snp_legacy.h"
+#include "snp_userspace.h"
+#include "snp_nfpersist.h"
+#include "snp_xxh3.h"
+#include "snp_maglev.h"
+
+/*
+ * Every algorithm ID, as enum snatpool_algo (include/snatpool.h, frozen;
+ * the BPF side cannot include that header): X(id, NAME) with NAME the enum's
+ * SNATPOOL_ALGO_ suffix.  lib/algo.c asserts at build time that the
+ * registry has exactly these IDs, so every list derived from here (the
+ * SNP_ALGO_* constants, the DPDK burst specialisations, the loader's
+ * assert, core_all.c) agrees with `snatpool algos`.
+ */
+#define SNP_ALGO_LIST(X)			\
+	X(1, XPF_LEGACY_V0)			\
+	X(2, XPF_USERSPACE_V1)			\
+	X(3, LINUX_NF_PERSIST)			\
+	X(4, XXH3_V1)				\
+	X(5, MAGLEV_V1)
+
+#define SNP_ALGO_ENUM_(id, name) SNP_ALGO_##name = id,
+enum snp_algo_id { SNP_ALGO_LIST(SNP_ALGO_ENUM_) };
+#undef SNP_ALGO_ENUM_
+
+#define SNP_ALGO_COUNT_(id, name) + 1
+#define SNP_ALGO_COUNT (0 SNP_ALGO_LIST(SNP_ALGO_COUNT_))
+
+/*
+ * The dataplane's view of one family of a pool: every field a core reads.
+ * The library embeds it in struct snp_family (lib/internal.h, by its member
+ * list so that the fields keep their names there), the BPF config map and
+ * the DPDK harness in struct snp_view.
+ */
+#define SNP_VIEW_FAMILY_MEMBERS						\
+	snp_u32 n;		/* addresses; 0: the pool has none */	\
+	snp_u32 msize;		/* Maglev table entries (0: no table) */ \
+	snp_u8  fam;		/* SNP_FAM4 or SNP_FAM6 */		\
+	snp_u8  alen;		/* 4 or 16 */				\
+	snp_u8  contiguous;	/* 1: address i == address 0 + i */	\
+	snp_u8  view_pad_;
+
+struct snp_view_family {
+	SNP_VIEW_FAMILY_MEMBERS
+};
+
+/* The dataplane's view of a pool: both families and the seed. */
+struct snp_view {
+	snp_u64 seed;				/* the pool's seed */
+	struct snp_view_family f[2];		/* [0] IPv4, [1] IPv6 */
+};
+
+/* What snp_dispatch() answers (see the top of this file). */
+enum snp_pick {
+	SNP_PICK_INDEX     = 0,
+	SNP_PICK_SLOT      = 1,
+	SNP_PICK_ENOFAMILY = -1,	/* no address of the family */
+	SNP_PICK_ENOTRANGE = -2,	/* range-only algorithm, family not a range */
+	SNP_PICK_EALGO     = -3,	/* unknown algorithm ID */
+	SNP_PICK_ENOTABLE  = -4,	/* table algorithm, no table (msize 0) */
+	SNP_PICK_EHASH     = -5,	/* SNP_DISPATCH_SHA256 failed */
+};
+
+#ifndef SNP_DISPATCH_SHA256
+static SNP_INLINE int snp_dispatch_sha256_(const snp_u8 *msg, snp_u32 len,
+					    snp_u8 digest[32])
+{
+	snp_u32 h[8];
+	int i;
+
+	snp_sha256_short(msg, len, h);
+	for (i = 0; i < 2; i++) {	/* the index reads the first 8 octets */
+		digest[4 * i] = (snp_u8)(h[i] >> 24);
+		digest[4 * i + 1] = (snp_u8)(h[i] >> 16);
+		digest[4 * i + 2] = (snp_u8)(h[i] >> 8);
+		digest[4 * i + 3] = (snp_u8)h[i];
+	}
+	return 0;
+}
+#define SNP_DISPATCH_SHA256(msg, len, digest) snp_dispatch_sha256_(msg, len, digest)
+#endif
+
+/*
+ * Choose for @src (f->alen octets, network order) of family @f with
+ * algorithm @algo and @seed.  Returns SNP_PICK_INDEX or SNP_PICK_SLOT with
+ * *@value written, or a negative SNP_PICK_E* with *@value untouched.  An
+ * unknown @algo fails closed: never a default.  With a constant @algo (an
+ * always-inline caller specialised per algorithm) the switch folds away.
+ */
+static SNP_INLINE int snp_dispatch(snp_u32 algo, const struct snp_view_family *f,
+				   snp_u64 seed, const snp_u8 *src, snp_u32 *value)
+{
+	snp_u32 n = f->n;
+
+	if (!n)
+		return SNP_PICK_ENOFAMILY;
+	switch (algo) {
+	/* Family: one address per source, from a hash of the source. */
+	case SNP_ALGO_XPF_LEGACY_V0:
+		*value = f->alen == 16 ? snp_legacy_v6(src, n) : snp_legacy_v4(src, n);
+		return SNP_PICK_INDEX;
+	case SNP_ALGO_XPF_USERSPACE_V1: {
+		snp_u8 msg[SNP_USERSPACE_MSGMAX], d[32];
+
+		if (SNP_DISPATCH_SHA256(msg, snp_userspace_msg(f->fam, src, msg), d))
+			return SNP_PICK_EHASH;
+		*value = snp_userspace_digest_index(d, n);
+		return SNP_PICK_INDEX;
+	}
+	case SNP_ALGO_LINUX_NF_PERSIST:
+		if (!f->contiguous)
+			return SNP_PICK_ENOTRANGE;
+		*value = snp_nfpersist_index(src, f->alen, n);
+		return SNP_PICK_INDEX;
+	case SNP_ALGO_XXH3_V1:
+		*value = snp_xxh3_pick(f->fam, src, seed, n);
+		return SNP_PICK_INDEX;
+	/* Family: a slot of a table the caller holds. */
+	case SNP_ALGO_MAGLEV_V1:
+		if (!f->msize)
+			return SNP_PICK_ENOTABLE;
+		*value = snp_maglev_slot(f->fam, src, seed, f->msize);
+		return SNP_PICK_SLOT;
+	/*
+	 * Families to come: deterministic port blocks (a subscriber to an
+	 * address index and a port block: a new SNP_PICK_* kind for the block)
+	 * and NAT64 (an IPv6 source picking from the IPv4 family: the caller
+	 * passes f = the IPv4 view, the source stays 16 octets).
+	 */
+	}
+	return SNP_PICK_EALGO;
+}
+
+#endif /* SNP_DISPATCH_H */
