@@ -61,7 +61,16 @@ extern "C" {
  */
 SNATPOOL_API const char *snatpool_version(void);
 
-/* Declare and size an option struct: SNATPOOL_OPTS(snatpool_pool_opts, o, .seed = 7); */
+/*
+ * Declare and size an option struct: SNATPOOL_OPTS(snatpool_pool_opts, o, .seed = 7);
+ *
+ * Option structs start with sz and only ever grow at the end.  The library
+ * reads the fields that fit in sz and requires every octet after the end of
+ * the last field it knows, up to sz, to be zero (-EINVAL otherwise), as
+ * libbpf's OPTS_VALID does: a program built against a newer header that sets
+ * a field this library does not have is refused, never silently ignored,
+ * even when that field sits in what is trailing padding here.
+ */
 #define SNATPOOL_OPTS(TYPE, NAME, ...)					\
 	struct TYPE NAME = ({						\
 		memset(&NAME, 0, sizeof(struct TYPE));			\
@@ -342,7 +351,12 @@ enum snatpool_event_type {
 	SNATPOOL_EV_UTIL_CLEAR = 6, /* port utilization fell to util_clear_pct */
 };
 
-/** One flow as the dataplane sees it: the key of its mapping and its remote end. */
+/**
+ * One flow as the dataplane sees it: the key of its mapping and its remote end.
+ * Its size is frozen (ABI): snatpool_table_lookup_burst() takes an array of
+ * it, so it has no sz and gains no field; a richer flow would be a new
+ * struct with its own burst call.  The same holds for struct snatpool_mapping.
+ */
 struct snatpool_flow {
 	int      family;	/* AF_INET or AF_INET6, both addresses */
 	uint8_t  proto;		/* IPPROTO_*, see above */
@@ -352,7 +366,11 @@ struct snatpool_flow {
 	uint8_t  dst[16];	/* remote address, network order */
 };
 
-/** A mapping: a source (protocol, address, port) and its translated tuple. */
+/**
+ * A mapping: a source (protocol, address, port) and its translated tuple.
+ * Size frozen (ABI), as struct snatpool_flow's: the burst calls take arrays
+ * of it.
+ */
 struct snatpool_mapping {
 	int      family;
 	uint8_t  proto;

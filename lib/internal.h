@@ -46,7 +46,16 @@ struct snatpool {
 	pthread_mutex_t maglev_lock;
 };
 
-/* Option structs, checked as libbpf's OPTS_VALID does. */
+/*
+ * Option structs, checked as libbpf's OPTS_VALID does: every octet the
+ * caller passes (opts->sz) beyond the end of the last field this build
+ * knows must be zero.  From the end of @last_field, not from sizeof, whose
+ * trailing padding (size_t :0) a later version's field may occupy.
+ */
+#define snp_offsetofend(TYPE, field) \
+	(offsetof(TYPE, field) + sizeof(((TYPE *)0)->field))
+#define SNP_OPTS_VALID(o, last_field) \
+	snp_opts_valid((o), snp_offsetofend(__typeof__(*(o)), last_field))
 bool snp_opts_valid(const void *opts, size_t known_sz);
 #define SNP_OPTS_SZ(o) ((o) ? *(const size_t *)(o) : 0)
 #define SNP_OPTS_HAS(o, f) \

@@ -102,7 +102,7 @@ static int snp_opts_check(const struct snatpool_pool_opts *opts,
 	char tok[32];
 	int len;
 
-	if (!snp_opts_valid(opts, sizeof(*opts)))
+	if (!SNP_OPTS_VALID(opts, maglev_size))
 		return -EINVAL;
 	*lo = SNP_OPTS_GET(opts, port_lo, 0);
 	*hi = SNP_OPTS_GET(opts, port_hi, 0);

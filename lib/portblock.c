@@ -78,7 +78,7 @@ SNP_API int snatpool_portblock_new(const struct snatpool *pool,
 	uint64_t need, nports;
 	int i;
 
-	if (!pool || !opts || !out || !snp_opts_valid(opts, sizeof(*opts)) ||
+	if (!pool || !opts || !out || !SNP_OPTS_VALID(opts, block_size) ||
 	    !SNP_OPTS_HAS(opts, block_size))
 		return -EINVAL;
 	memset(&pb, 0, sizeof(pb));

@@ -1483,7 +1483,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	struct snp_slots *sl;
 	int v6;
 
-	if (!pool || !out || !snp_opts_valid(opts, sizeof(*opts)))
+	if (!pool || !out || !SNP_OPTS_VALID(opts, event_ctx))
 		return -EINVAL;
 	t = aligned_alloc(64, sizeof(*t));	/* the counters' line is its own */
 	if (!t)

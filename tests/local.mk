@@ -12,7 +12,7 @@ CHECK_LDADD = lib/libsnatpool.la $(CHECK_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests $(CHECK_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBXXHASH_CFLAGS) $(PTHREAD_CFLAGS)
 
 UNIT_TESTS = tests/check_pool tests/check_select tests/check_algo \
-	tests/check_core tests/check_maglev tests/check_vectors
+	tests/check_core tests/check_maglev tests/check_vectors tests/check_opts
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -32,6 +32,9 @@ tests_check_maglev_SOURCES = tests/check_maglev.c tests/testutil.h tests/xxh_ref
 tests_check_maglev_CFLAGS = $(UNIT_CFLAGS)
 tests_check_maglev_LDADD = $(CHECK_LDADD) $(LIBXXHASH_LIBS)
 tests_check_vectors_SOURCES = tests/check_vectors.c tests/testutil.h
+tests_check_opts_SOURCES = tests/check_opts.c tests/testutil.h
+tests_check_opts_CFLAGS = $(UNIT_CFLAGS)
+tests_check_opts_LDADD = $(CHECK_LDADD)
 tests_check_vectors_CFLAGS = $(UNIT_CFLAGS)
 tests_check_vectors_LDADD = $(CHECK_LDADD)
 
