@@ -48,7 +48,7 @@ configure_in() {
 build() {
 	install_deps
 	[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi
-	configure_in _build --enable-bpf-harness=yes --enable-dpdk-harness=yes
+	configure_in _build --enable-bpf-harness=yes --enable-dpdk-harness=yes --enable-bindings=yes
 	make -C _build -j"$jobs" -s
 	_build/tools/snatpool demo
 }

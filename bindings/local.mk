@@ -47,8 +47,7 @@ if BINDINGS
 snatpool_pyexecdir = $(pyexecdir)/snatpool
 snatpool_pyexec_LTLIBRARIES = bindings/python/snatpool/_capi.la
 nodist_bindings_python_snatpool__capi_la_SOURCES = bindings/python/snatpool_wrap.c
-bindings_python_snatpool__capi_la_CPPFLAGS = -I$(top_srcdir)/include $(PYTHON_CFLAGS) \
-	$(SNP_PY_TABLES_DEF)
+bindings_python_snatpool__capi_la_CPPFLAGS = -I$(top_srcdir)/include $(PYTHON_CFLAGS)
 # SWIG's output is not held to WARN_CFLAGS (nor -Werror): its style is SWIG's.
 bindings_python_snatpool__capi_la_CFLAGS = -fno-strict-aliasing -Wall -Wno-unused-parameter
 bindings_python_snatpool__capi_la_LDFLAGS = -module -avoid-version -shared
@@ -57,22 +56,14 @@ snatpool_pyexec_PYTHON = $(PY_PKG_SRC)
 snatpool_pyexec_DATA = bindings/python/snatpool/py.typed
 nodist_snatpool_pyexec_PYTHON = bindings/python/snatpool/capi.py
 
-# Tables are bound once the library builds them.
-SNP_PY_TABLES_DEF = $(if $(filter lib/table.c,$(lib_libsnatpool_la_SOURCES)),-DSNP_PY_TABLES)
-
 bindings/python/snatpool_wrap.c: $(srcdir)/bindings/python/snatpool.i \
-		$(srcdir)/include/snatpool.h bindings/.swig-defs
+		$(srcdir)/include/snatpool.h
 	$(AM_V_GEN)$(MKDIR_P) bindings/python/snatpool && \
-	$(SWIG) -python -I$(srcdir)/include $(SNP_PY_TABLES_DEF) \
+	$(SWIG) -python -I$(srcdir)/include \
 		-outdir bindings/python/snatpool -o $@ $(srcdir)/bindings/python/snatpool.i
 bindings/python/snatpool/capi.py: bindings/python/snatpool_wrap.c
 	@test -f $@ || { rm -f bindings/python/snatpool_wrap.c; \
 		$(MAKE) $(AM_MAKEFLAGS) bindings/python/snatpool_wrap.c; }
-# Regenerate when the table switch flips.
-bindings/.swig-defs: FORCE_BINDINGS
-	@$(MKDIR_P) bindings; \
-	echo '$(SNP_PY_TABLES_DEF)' > $@.tmp; \
-	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 # Importable from the build tree: the package, capi.py and _capi.so side by
 # side in bindings/python/snatpool (PYTHONPATH=bindings/python).
@@ -179,7 +170,7 @@ TESTS += $(BINDINGS_TESTS)
 
 CLEANFILES += bindings/python/snatpool_wrap.c bindings/python/snatpool/capi.py \
 	bindings/python/snatpool/_capi.so bindings/python/.stamp bindings/env.sh \
-	bindings/.swig-defs bindings/go/pkgconfig/libsnatpool-uninstalled.pc \
+	bindings/go/pkgconfig/libsnatpool-uninstalled.pc \
 	bindings/go/snatpool-go$(EXEEXT) bindings/rust/.stamp bindings/rust/.stamp-release
 clean-local: bindings-clean-local
 bindings-clean-local:
@@ -208,5 +199,4 @@ rust-bindgen:
 	BINDGEN=$$bg $(SHELL) $(srcdir)/bindings/rust/snatpool-sys/bindgen.sh \
 		$(srcdir)/include/snatpool.h > $$out.tmp && mv $$out.tmp $$out && \
 	echo "rust-bindgen: wrote $$out"
-.PHONY: bench-bindings FORCE_BINDINGS rust-bindgen
-FORCE_BINDINGS:
+.PHONY: bench-bindings rust-bindgen

@@ -154,7 +154,9 @@ SNATPOOL_API int snatpool_pool_new(const struct snatpool_addr *addrs,
  * Return: 0; -SNATPOOL_EADDR, -SNATPOOL_ERANGE (reversed or mixed-family
  * range), -SNATPOOL_EPREFIX (bad length or host bits set), -SNATPOOL_EDUP,
  * -SNATPOOL_EEMPTY, -SNATPOOL_ELIMIT, -SNATPOOL_EPORT, -SNATPOOL_EALGO,
- * -EINVAL, -ENOMEM.  @diag names the offending token.
+ * -SNATPOOL_ESYNTAX (an empty token: ",," or a trailing comma), -SNATPOOL_EMAGLEV
+ * (as snatpool_pool_new()), -EINVAL (NULL @spec or @out, bad @opts),
+ * -ENOMEM.  @diag names the offending token.
  */
 SNATPOOL_API int snatpool_pool_from_spec(const char *spec,
 					 const struct snatpool_pool_opts *opts,
@@ -512,15 +514,17 @@ SNATPOOL_API void snatpool_table_free(struct snatpool_table *t);
  * A live mapping or an unexpired lease of (proto, src, sport) is reused.
  * Otherwise a tuple no other mapping owns is claimed: the address is
  * snatpool_select()'s with SNATPOOL_TABLE_F_PAIRED (and only that one),
- * else any address with a free port, starting at one picked by a hash of
- * the source; the port is the original one when it is in range, free and
+ * else any address with a free port, starting at one picked by the
+ * table's hash of the flow's key (protocol, source address and source
+ * port: two flows of one source may start at different addresses); the port is the original one when it is in range, free and
  * not resting, else by the table's strategy (keeping parity if asked).
  * Never takes an owned tuple and never evicts a mapping (RFC 6888 REQ-11).
  * Return: 0; -SNATPOOL_EEXHAUSTED (no free port: on the paired address, or
  * on any address); -SNATPOOL_EFULL (table at max_mappings);
  * -SNATPOOL_EQUOTA (source at port_quota); -SNATPOOL_ESESSIONS (mapping at
- * max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT; -EINVAL;
- * -ENOMEM; a snatpool_select() error.
+ * max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT (a protocol
+ * the table does not take, or one @flow's family cannot carry: ICMP over
+ * IPv6, ICMPv6 over IPv4); -EINVAL; -ENOMEM; a snatpool_select() error.
  */
 SNATPOOL_API int snatpool_table_claim(struct snatpool_table *t,
 				      const struct snatpool_flow *flow,
@@ -579,7 +583,8 @@ SNATPOOL_API int snatpool_table_lookup_burst(struct snatpool_table *t,
 /**
  * snatpool_table_lookup_xlat() - the mapping owning a translated tuple
  * (for inbound packets: @xaddr, @xport are their destination)
- * Return: 0 and *@out; -ENOENT; -EPROTONOSUPPORT; -EINVAL.
+ * Return: 0 and *@out; -ENOENT; -EPROTONOSUPPORT (as snatpool_table_claim():
+ * a protocol not taken or one @family cannot carry); -EINVAL.
  */
 SNATPOOL_API int snatpool_table_lookup_xlat(struct snatpool_table *t,
 					    int family, uint8_t proto,
@@ -593,7 +598,8 @@ SNATPOOL_API int snatpool_table_lookup_xlat(struct snatpool_table *t,
  * the tuple and the table's permit mode admits the remote end (any host;
  * a host the source sent to; an address and port pair it sent to).
  * Return: 1 permitted; 0 not (counted); -ENOENT no mapping owns the tuple
- * (or the table keeps no persistent NAT); -EPROTONOSUPPORT; -EINVAL.
+ * (or the table keeps no persistent NAT); -EPROTONOSUPPORT (as
+ * snatpool_table_claim()); -EINVAL.
  */
 SNATPOOL_API int snatpool_table_permit(struct snatpool_table *t, int family,
 				       uint8_t proto, const uint8_t *xaddr,
@@ -603,7 +609,7 @@ SNATPOOL_API int snatpool_table_permit(struct snatpool_table *t, int family,
 /**
  * snatpool_table_expire() - expire leases due at @now
  * @budget: most leases to expire; 0 for all that are due
- * Return: how many expired.
+ * Return: how many expired; -EINVAL (NULL @t).
  */
 SNATPOOL_API int snatpool_table_expire(struct snatpool_table *t, uint32_t now,
 				       size_t budget);
@@ -661,7 +667,7 @@ typedef int (*snatpool_table_walk_cb)(const struct snatpool_mapping *m, void *ct
 /**
  * snatpool_table_walk() - call @cb for every mapping (shard by shard, each
  * under its lock: @cb must not call into the table)
- * Return: 0, or the first non-zero value of @cb.
+ * Return: 0, or the first non-zero value of @cb; -EINVAL (NULL @t or @cb).
  */
 SNATPOOL_API int snatpool_table_walk(struct snatpool_table *t, uint32_t now,
 				     snatpool_table_walk_cb cb, void *ctx);

@@ -1156,8 +1156,8 @@ static int xlat_locked(struct snatpool_table *t, int family, uint8_t proto,
 
 	if (!t || !xaddr || (family != AF_INET && family != AF_INET6))
 		return -EINVAL;
-	if (slot < 0)
-		return -EPROTONOSUPPORT;
+	if (slot < 0 || !(protos[proto].fams >> (family == AF_INET6) & 1))
+		return -EPROTONOSUPPORT;	/* as claim: ICMPv6 over IPv4 too */
 	if (xport < t->port_lo || xport > t->port_hi)
 		return -ENOENT;
 	xidx = snp_xindex(t, family, xaddr);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
- * vectors.c - golden vectors: the deterministic edge-case generator, the
- * one-line checker and the file verifier.
+ * vectors.c - golden vectors: the one-line checker and the file verifier
+ * (the deterministic edge-case generator is vecgen.c).
  *
  * Line format (include/snatpool.h): one flat JSON object a line.  The
  * reader takes keys in any order, ignores unknown keys with scalar values,

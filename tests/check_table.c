@@ -703,6 +703,11 @@ START_TEST(test_permit)
 						       m.xport, d1, 80, 1), -ENOENT);
 		ck_assert_int_eq(snatpool_table_permit(t, AF_INET, 47, m.xaddr, m.xport, d1, 80, 1),
 				 -EPROTONOSUPPORT);
+		/* a protocol the family cannot carry: claim's answer, not -ENOENT */
+		ck_assert_int_eq(snatpool_table_permit(t, AF_INET, IPPROTO_ICMPV6, m.xaddr,
+						       m.xport, d1, 80, 1), -EPROTONOSUPPORT);
+		ck_assert_int_eq(snatpool_table_lookup_xlat(t, AF_INET, IPPROTO_ICMPV6, m.xaddr,
+							    m.xport, 1, NULL), -EPROTONOSUPPORT);
 		ck_assert_int_eq(snatpool_table_permit(t, AF_INET, IPPROTO_UDP, m.xaddr,
 						       m.xport, NULL, 80, 1), -EINVAL);
 		snatpool_table_free(t);

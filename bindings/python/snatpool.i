@@ -19,8 +19,7 @@
  *     only says "0: success" returns its out-parameters alone
  *   - option structs are None or a dict of their fields, filled and sized
  *     here; result structs come back as tuples or dicts
- *   - tables and port blocks are bound when the library builds them
- *     (-DSNP_PY_TABLES, set by bindings/local.mk)
+ *   - tables and port blocks are bound like the rest
  *
  * The module keeps no Python object in C beyond a call: the verify and
  * walk callbacks append to a list that lives on the caller's frame.
@@ -523,7 +522,6 @@ static void snp_py_verify_cb(size_t lineno, const struct snatpool_vector_result 
 /* ---- tables and port blocks ------------------------------------------- */
 
 %{
-#ifdef SNP_PY_TABLES
 static const struct snp_py_field snp_py_table_opts[] = {
 	SNP_PY_F(snatpool_table_opts, max_mappings),
 	SNP_PY_F(snatpool_table_opts, flags),
@@ -612,10 +610,8 @@ static int snp_py_walk_cb(const struct snatpool_mapping *m, void *ctx)
 	Py_DECREF(o);
 	return rc < 0 ? -ENOMEM : 0;
 }
-#endif
 %}
 
-#ifdef SNP_PY_TABLES
 %typemap(in, numinputs=0) struct snatpool_table **out (struct snatpool_table *tmp = NULL)
 	"$1 = &tmp;"
 %typemap(argout) struct snatpool_table **out
@@ -824,12 +820,6 @@ static int snp_py_walk_cb(const struct snatpool_mapping *m, void *ctx)
 
 %noexception snatpool_table_free;
 %noexception snatpool_portblock_free;
-#else
-/* The library of this build has no tables yet. */
-%rename("$ignore", regextarget=1) "^snatpool_table_";
-%rename("$ignore", regextarget=1) "^snatpool_portblock_";
-%rename("$ignore", regextarget=1) "^snatpool_event_queue_";
-#endif
 %ignore snatpool_table_event;
 %ignore snatpool_table_event_cb;
 %ignore snatpool_table_walk_cb;
