@@ -13,6 +13,7 @@
 #include "core/snp_nfpersist.h"
 #include "core/snp_xxh3.h"
 #include "core/snp_maglev.h"
+#include "core/snp_dispatch.h"
 
 static void openssl_sha256(const uint8_t *m, size_t len, uint8_t d[32])
 {
@@ -188,6 +189,109 @@ START_TEST(test_legacy_formula)
 }
 END_TEST
 
+/* The view a dataplane builds of @pool from the public API (snp_hview_load). */
+static void view_of(const struct snatpool *pool, struct snp_view *v, const uint16_t *t[2])
+{
+	static const uint8_t zero[16];
+	int f;
+
+	memset(v, 0, sizeof(*v));
+	v->seed = snatpool_pool_seed(pool);
+	for (f = 0; f < 2; f++) {
+		int af = f ? AF_INET6 : AF_INET;
+
+		v->f[f].fam = f ? SNP_FAM6 : SNP_FAM4;
+		v->f[f].alen = f ? 16 : 4;
+		v->f[f].n = (uint32_t)snatpool_pool_count(pool, af);
+		t[f] = NULL;
+		if (!v->f[f].n)
+			continue;
+		v->f[f].contiguous = !snatpool_select(pool, af, zero,
+						      SNATPOOL_ALGO_LINUX_NF_PERSIST, NULL, NULL);
+		ck_assert_int_eq(snatpool_maglev_table(pool, af, &t[f], &v->f[f].msize), 0);
+	}
+}
+
+/* snp_dispatch() (freestanding SHA-256) answers what snatpool_select() does. */
+START_TEST(test_dispatch_vs_library)
+{
+	static const char *const specs[] = {
+		"198.51.100.1-198.51.100.9,2001:db8::/125",
+		"203.0.113.7,192.0.2.1,198.51.100.3,2001:db8::9,2001:db8::1",
+	};
+	uint64_t rng = 99;
+	unsigned k, i, f;
+
+	for (k = 0; k < 2; k++) {
+		struct snatpool *p = tu_pool(specs[k], 0x1234 + k);
+		const uint16_t *t[2];
+		struct snp_view v;
+
+		view_of(p, &v, t);
+		for (i = 0; i < 300; i++) {
+			uint8_t src[16];
+			unsigned j;
+
+			for (j = 0; j < 16; j++)
+				src[j] = (uint8_t)tu_rand(&rng);
+			for (f = 0; f < 2; f++) {
+				int af = f ? AF_INET6 : AF_INET;
+				uint32_t want, got;
+				int kind, err;
+
+#define ONE(id, name)								\
+				err = snatpool_select(p, af, src, id, &want, NULL);		\
+				got = 0xdeadbeef;					\
+				kind = snp_dispatch(id, &v.f[f], v.seed, src, &got);	\
+				if (err) {						\
+					ck_assert_int_eq(err, -SNATPOOL_ENOTRANGE);	\
+					ck_assert_int_eq(kind, SNP_PICK_ENOTRANGE);	\
+					ck_assert_uint_eq(got, 0xdeadbeef);		\
+				} else {						\
+					if (kind == SNP_PICK_SLOT) {			\
+						ck_assert_uint_lt(got, v.f[f].msize);	\
+						got = t[f][got];			\
+					} else {					\
+						ck_assert_int_eq(kind, SNP_PICK_INDEX);	\
+					}						\
+					ck_assert_msg(got == want, #name " %u: %u != %u", f, got, want); \
+				}
+				SNP_ALGO_LIST(ONE)
+#undef ONE
+			}
+		}
+		snatpool_pool_free(p);
+	}
+}
+END_TEST
+
+/* Unknown IDs, missing families and tables fail closed, *value untouched. */
+START_TEST(test_dispatch_fails_closed)
+{
+	static const uint32_t unknown[] = { 0, SNP_ALGO_COUNT + 1, 0x80000000u, 0xffffffffu };
+	struct snp_view_family f = { .n = 4, .msize = 0, .fam = SNP_FAM4, .alen = 4,
+				     .contiguous = 0 };
+	uint8_t src[16] = { 10, 0, 0, 1 };
+	uint32_t v = 77;
+	unsigned i;
+
+	ck_assert_int_eq(SNP_ALGO_COUNT, snatpool_algo_list(NULL, 0));
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		ck_assert_int_eq(snp_dispatch(unknown[i], &f, 0, src, &v), SNP_PICK_EALGO);
+		ck_assert_ptr_null(snatpool_algo_name(unknown[i]));
+	}
+	ck_assert_int_eq(snp_dispatch(SNP_ALGO_LINUX_NF_PERSIST, &f, 0, src, &v),
+			 SNP_PICK_ENOTRANGE);
+	ck_assert_int_eq(snp_dispatch(SNP_ALGO_MAGLEV_V1, &f, 0, src, &v), SNP_PICK_ENOTABLE);
+	f.n = 0;
+#define NOFAM(id, name) \
+	ck_assert_int_eq(snp_dispatch(id, &f, 0, src, &v), SNP_PICK_ENOFAMILY);
+	SNP_ALGO_LIST(NOFAM)
+#undef NOFAM
+	ck_assert_uint_eq(v, 77);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -201,6 +305,8 @@ int main(void)
 	tcase_add_test(tc, test_xxh3_vs_libxxhash);
 	tcase_add_test(tc, test_jhash_vs_kernel_loop);
 	tcase_add_test(tc, test_legacy_formula);
+	tcase_add_test(tc, test_dispatch_vs_library);
+	tcase_add_test(tc, test_dispatch_fails_closed);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
