@@ -97,24 +97,25 @@ enum snp_pick {
 	SNP_PICK_EHASH     = -5,	/* SNP_DISPATCH_SHA256 failed */
 };
 
-#ifndef SNP_DISPATCH_SHA256
-static SNP_INLINE int snp_dispatch_sha256_(const snp_u8 *msg, snp_u32 len,
-					    snp_u8 digest[32])
+/*
+ * xpf-userspace-v1's index with the includer's SHA-256 when it defined
+ * SNP_DISPATCH_SHA256, else with snp_sha256.h's (the pick BPF and DPDK have
+ * always made, word for word).
+ */
+static SNP_INLINE int snp_dispatch_userspace_(snp_u8 fam, const snp_u8 *src, snp_u32 n,
+					      snp_u32 *value)
 {
-	snp_u32 h[8];
-	int i;
+#ifdef SNP_DISPATCH_SHA256
+	snp_u8 msg[SNP_USERSPACE_MSGMAX], d[32];
 
-	snp_sha256_short(msg, len, h);
-	for (i = 0; i < 2; i++) {	/* the index reads the first 8 octets */
-		digest[4 * i] = (snp_u8)(h[i] >> 24);
-		digest[4 * i + 1] = (snp_u8)(h[i] >> 16);
-		digest[4 * i + 2] = (snp_u8)(h[i] >> 8);
-		digest[4 * i + 3] = (snp_u8)h[i];
-	}
-	return 0;
-}
-#define SNP_DISPATCH_SHA256(msg, len, digest) snp_dispatch_sha256_(msg, len, digest)
+	if (SNP_DISPATCH_SHA256(msg, snp_userspace_msg(fam, src, msg), d))
+		return SNP_PICK_EHASH;
+	*value = snp_userspace_digest_index(d, n);
+#else
+	*value = snp_userspace_pick(fam, src, n);
 #endif
+	return SNP_PICK_INDEX;
+}
 
 /*
  * Choose for @src (f->alen octets, network order) of family @f with
@@ -135,14 +136,8 @@ static SNP_INLINE int snp_dispatch(snp_u32 algo, const struct snp_view_family *f
 	case SNP_ALGO_XPF_LEGACY_V0:
 		*value = f->alen == 16 ? snp_legacy_v6(src, n) : snp_legacy_v4(src, n);
 		return SNP_PICK_INDEX;
-	case SNP_ALGO_XPF_USERSPACE_V1: {
-		snp_u8 msg[SNP_USERSPACE_MSGMAX], d[32];
-
-		if (SNP_DISPATCH_SHA256(msg, snp_userspace_msg(f->fam, src, msg), d))
-			return SNP_PICK_EHASH;
-		*value = snp_userspace_digest_index(d, n);
-		return SNP_PICK_INDEX;
-	}
+	case SNP_ALGO_XPF_USERSPACE_V1:
+		return snp_dispatch_userspace_(f->fam, src, n, value);
 	case SNP_ALGO_LINUX_NF_PERSIST:
 		if (!f->contiguous)
 			return SNP_PICK_ENOTRANGE;
