@@ -6,8 +6,13 @@
  *
  * xpf-userspace-v1 hashes with OpenSSL (SHA-NI where the CPU has it): the
  * dispatch lays out the message and reads the index off the digest, the
- * digest comes from EVP (SNP_DISPATCH_SHA256, internal.h).  The EVP_MD is fetched once per process and each
- * thread reuses one EVP_MD_CTX, freed when the thread exits.
+ * digest comes from EVP (SNP_DISPATCH_SHA256, internal.h).  The EVP_MD is
+ * fetched once per process and each thread reuses one EVP_MD_CTX, freed
+ * when the thread exits.
+ *
+ * The bursts of the two XXH3-based algorithms take a faster path of their
+ * own (snp_burst_xxh3, below) whose output tests/check_select.c compares
+ * with the single form; every other ID goes through snp_dispatch().
  */
 #include <pthread.h>
 #include <string.h>

@@ -5,7 +5,18 @@
 
 #include "testutil.h"
 
-static const uint32_t all_algos[] = { 1, 2, 3, 4, 5 };
+/* Every registered algorithm: the registry's list (tests/algo_lists.py). */
+static uint32_t all_algos[64];
+static size_t nalgos;
+
+static void load_algos(void)
+{
+	int n = snatpool_algo_list(all_algos, 64);
+
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_le(n, 64);
+	nalgos = (size_t)n;
+}
 
 START_TEST(test_fails_closed)
 {
@@ -14,7 +25,8 @@ START_TEST(test_fails_closed)
 	uint32_t idx = 777;
 	size_t i;
 
-	for (i = 0; i < 5; i++) {
+	load_algos();
+	for (i = 0; i < nalgos; i++) {
 		ck_assert_int_eq(snatpool_select(p, AF_INET6, src, all_algos[i], &idx, addr),
 				 -SNATPOOL_ENOFAMILY);
 		ck_assert_int_eq(snatpool_select_burst(p, AF_INET6, src, 1, all_algos[i], &idx),
@@ -22,7 +34,8 @@ START_TEST(test_fails_closed)
 	}
 	ck_assert_uint_eq(idx, 777);		/* untouched */
 	ck_assert_uint_eq(addr[0], 0xee);
-	ck_assert_int_eq(snatpool_select(p, AF_INET, src, 6, &idx, addr), -SNATPOOL_EALGO);
+	ck_assert_int_eq(snatpool_select(p, AF_INET, src, (uint32_t)nalgos + 1, &idx, addr),
+			 -SNATPOOL_EALGO);
 	ck_assert_int_eq(snatpool_select(p, AF_INET, src, UINT32_MAX, &idx, addr), -SNATPOOL_EALGO);
 	ck_assert_int_eq(snatpool_select(p, 3, src, 1, &idx, addr), -EINVAL);
 	ck_assert_int_eq(snatpool_select(NULL, AF_INET, src, 1, &idx, addr), -EINVAL);
@@ -82,10 +95,11 @@ START_TEST(test_index_addr_burst)
 	uint64_t rng = 99;
 	size_t s, a, i;
 
+	load_algos();
 	for (s = 0; s < 3; s++) {
 		struct snatpool *p = tu_pool(specs[s], 0x1234);
 
-		for (a = 0; a < 5; a++) {
+		for (a = 0; a < nalgos; a++) {
 			int fam;
 
 			for (fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
