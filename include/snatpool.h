@@ -516,8 +516,9 @@ SNATPOOL_API void snatpool_table_free(struct snatpool_table *t);
  * snatpool_select()'s with SNATPOOL_TABLE_F_PAIRED (and only that one),
  * else any address with a free port, starting at one picked by the
  * table's hash of the flow's key (protocol, source address and source
- * port: two flows of one source may start at different addresses); the port is the original one when it is in range, free and
- * not resting, else by the table's strategy (keeping parity if asked).
+ * port: two flows of one source may start at different addresses); the
+ * port is the original one when it is in range, free and not resting,
+ * else by the table's strategy (keeping parity if asked).
  * Never takes an owned tuple and never evicts a mapping (RFC 6888 REQ-11).
  * Return: 0; -SNATPOOL_EEXHAUSTED (no free port: on the paired address, or
  * on any address); -SNATPOOL_EFULL (table at max_mappings);

@@ -61,6 +61,20 @@ py = re.findall(r"^    (\w+) = capi\.SNATPOOL_ALGO_(\w+)$",
 same("bindings/python/snatpool/_pool.py",
      {cname.get(c, -1): registry.get(cname.get(c, -1)) for m, c in py if m == c},
      registry)
+rs_ids = dict(re.findall(r"Algo::(\w+) => sys::SNATPOOL_ALGO_(\w+),",
+                         read("bindings/rust/snatpool/src/algo.rs")))
+same("bindings/rust/snatpool/src/algo.rs Algo::id()",
+     {cname.get(c, -1): registry.get(cname.get(c, -1)) for c in rs_ids.values()},
+     registry)
+rs_all = re.search(r"pub const ALL: \[Algo; (\d+)\] = \[([^\]]*)\]",
+                   read("bindings/rust/snatpool/src/algo.rs"))
+same("bindings/rust/snatpool/src/algo.rs Algo::ALL",
+     set(re.findall(r"Algo::(\w+)", rs_all.group(2))), set(rs_ids))
+rs_sys = {int(i): c for c, i in re.findall(
+    r"pub const SNATPOOL_ALGO_(\w+): snatpool_algo = (\d+);",
+    read("bindings/rust/snatpool-sys/src/bindings.rs"))}
+same("bindings/rust/snatpool-sys/src/bindings.rs", rs_sys,
+     {i: c for i, (c, n) in enum.items()})
 
 # Independent models: one per algorithm.
 sys.path.insert(0, os.path.join(SRC, "tests", "harness"))
@@ -87,5 +101,5 @@ for f in failures:
     print("algo_lists: FAIL: " + f)
 if failures:
     sys.exit(1)
-print("algo_lists: %d algorithms; enum, dispatch, Go, Python, models, "
+print("algo_lists: %d algorithms; enum, dispatch, Go, Python, Rust, models, "
       "vectors, harness and fuzz lists agree" % len(registry))

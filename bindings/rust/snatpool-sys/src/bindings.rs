@@ -81,7 +81,9 @@ extern "C" {
     #[doc = " Return: 0; -SNATPOOL_EADDR, -SNATPOOL_ERANGE (reversed or mixed-family"]
     #[doc = " range), -SNATPOOL_EPREFIX (bad length or host bits set), -SNATPOOL_EDUP,"]
     #[doc = " -SNATPOOL_EEMPTY, -SNATPOOL_ELIMIT, -SNATPOOL_EPORT, -SNATPOOL_EALGO,"]
-    #[doc = " -EINVAL, -ENOMEM.  @diag names the offending token."]
+    #[doc = " -SNATPOOL_ESYNTAX (an empty token: \",,\" or a trailing comma), -SNATPOOL_EMAGLEV"]
+    #[doc = " (as snatpool_pool_new()), -EINVAL (NULL @spec or @out, bad @opts),"]
+    #[doc = " -ENOMEM.  @diag names the offending token."]
     pub fn snatpool_pool_from_spec(
         spec: *const ::std::os::raw::c_char,
         opts: *const snatpool_pool_opts,
@@ -249,6 +251,9 @@ pub const SNATPOOL_EV_UTIL_CLEAR: snatpool_event_type = 6;
 #[doc = " Mapping event types, for the event hook (RFC 6888 REQ-12 logging)."]
 pub type snatpool_event_type = ::std::os::raw::c_uint;
 #[doc = " One flow as the dataplane sees it: the key of its mapping and its remote end."]
+#[doc = " Its size is frozen (ABI): snatpool_table_lookup_burst() takes an array of"]
+#[doc = " it, so it has no sz and gains no field; a richer flow would be a new"]
+#[doc = " struct with its own burst call.  The same holds for struct snatpool_mapping."]
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct snatpool_flow {
@@ -260,6 +265,8 @@ pub struct snatpool_flow {
     pub dst: [u8; 16usize],
 }
 #[doc = " A mapping: a source (protocol, address, port) and its translated tuple."]
+#[doc = " Size frozen (ABI), as struct snatpool_flow's: the burst calls take arrays"]
+#[doc = " of it."]
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct snatpool_mapping {
@@ -399,15 +406,18 @@ extern "C" {
     #[doc = " A live mapping or an unexpired lease of (proto, src, sport) is reused."]
     #[doc = " Otherwise a tuple no other mapping owns is claimed: the address is"]
     #[doc = " snatpool_select()'s with SNATPOOL_TABLE_F_PAIRED (and only that one),"]
-    #[doc = " else any address with a free port, starting at one picked by a hash of"]
-    #[doc = " the source; the port is the original one when it is in range, free and"]
-    #[doc = " not resting, else by the table's strategy (keeping parity if asked)."]
+    #[doc = " else any address with a free port, starting at one picked by the"]
+    #[doc = " table's hash of the flow's key (protocol, source address and source"]
+    #[doc = " port: two flows of one source may start at different addresses); the"]
+    #[doc = " port is the original one when it is in range, free and not resting,"]
+    #[doc = " else by the table's strategy (keeping parity if asked)."]
     #[doc = " Never takes an owned tuple and never evicts a mapping (RFC 6888 REQ-11)."]
     #[doc = " Return: 0; -SNATPOOL_EEXHAUSTED (no free port: on the paired address, or"]
     #[doc = " on any address); -SNATPOOL_EFULL (table at max_mappings);"]
     #[doc = " -SNATPOOL_EQUOTA (source at port_quota); -SNATPOOL_ESESSIONS (mapping at"]
-    #[doc = " max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT; -EINVAL;"]
-    #[doc = " -ENOMEM; a snatpool_select() error."]
+    #[doc = " max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT (a protocol"]
+    #[doc = " the table does not take, or one @flow's family cannot carry: ICMP over"]
+    #[doc = " IPv6, ICMPv6 over IPv4); -EINVAL; -ENOMEM; a snatpool_select() error."]
     pub fn snatpool_table_claim(
         t: *mut snatpool_table,
         flow: *const snatpool_flow,
@@ -475,7 +485,8 @@ extern "C" {
 extern "C" {
     #[doc = " snatpool_table_lookup_xlat() - the mapping owning a translated tuple"]
     #[doc = " (for inbound packets: @xaddr, @xport are their destination)"]
-    #[doc = " Return: 0 and *@out; -ENOENT; -EPROTONOSUPPORT; -EINVAL."]
+    #[doc = " Return: 0 and *@out; -ENOENT; -EPROTONOSUPPORT (as snatpool_table_claim():"]
+    #[doc = " a protocol not taken or one @family cannot carry); -EINVAL."]
     pub fn snatpool_table_lookup_xlat(
         t: *mut snatpool_table,
         family: ::std::os::raw::c_int,
@@ -492,7 +503,8 @@ extern "C" {
     #[doc = " the tuple and the table's permit mode admits the remote end (any host;"]
     #[doc = " a host the source sent to; an address and port pair it sent to)."]
     #[doc = " Return: 1 permitted; 0 not (counted); -ENOENT no mapping owns the tuple"]
-    #[doc = " (or the table keeps no persistent NAT); -EPROTONOSUPPORT; -EINVAL."]
+    #[doc = " (or the table keeps no persistent NAT); -EPROTONOSUPPORT (as"]
+    #[doc = " snatpool_table_claim()); -EINVAL."]
     pub fn snatpool_table_permit(
         t: *mut snatpool_table,
         family: ::std::os::raw::c_int,
@@ -507,7 +519,7 @@ extern "C" {
 extern "C" {
     #[doc = " snatpool_table_expire() - expire leases due at @now"]
     #[doc = " @budget: most leases to expire; 0 for all that are due"]
-    #[doc = " Return: how many expired."]
+    #[doc = " Return: how many expired; -EINVAL (NULL @t)."]
     pub fn snatpool_table_expire(
         t: *mut snatpool_table,
         now: u32,
@@ -570,7 +582,7 @@ pub type snatpool_table_walk_cb = ::std::option::Option<
 extern "C" {
     #[doc = " snatpool_table_walk() - call @cb for every mapping (shard by shard, each"]
     #[doc = " under its lock: @cb must not call into the table)"]
-    #[doc = " Return: 0, or the first non-zero value of @cb."]
+    #[doc = " Return: 0, or the first non-zero value of @cb; -EINVAL (NULL @t or @cb)."]
     pub fn snatpool_table_walk(
         t: *mut snatpool_table,
         now: u32,
