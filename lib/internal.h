@@ -13,10 +13,18 @@
 
 #include "snatpool.h"
 
-/* select.c: SHA-256 with OpenSSL's EVP, digest fetched once; the library's
- * hash for xpf-userspace-v1 in snp_dispatch(). */
+/* select.c: SHA-256 with OpenSSL's EVP, digest fetched once. */
 int snp_evp_sha256(const uint8_t *msg, size_t len, uint8_t digest[32]);
-#define SNP_DISPATCH_SHA256(msg, len, digest) snp_evp_sha256(msg, len, digest)
+
+/*
+ * The library's hashes in snp_dispatch(): host-only fast paths with the
+ * cores' output.  xpf-userspace-v1's SHA-256 with SHA-NI, C or EVP
+ * (select.c, sha256_fixed.h); XXH3 from registers (xxh3_fixed.h).
+ */
+int snp_userspace_h64(uint8_t fam, const uint8_t *src, uint64_t *h);
+#define SNP_DISPATCH_USERSPACE_H64(fam, src, h) snp_userspace_h64(fam, src, h)
+#include "xxh3_fixed.h"
+#define SNP_DISPATCH_XXH3(fam, src, seed) snp_xxh3_hash_host(fam, src, seed)
 #include "core/snp_dispatch.h"
 
 /*

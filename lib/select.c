@@ -4,11 +4,12 @@
  * (core/snp_dispatch.h), the one ID-to-core switch that the BPF and DPDK
  * dataplanes call too.
  *
- * xpf-userspace-v1 hashes with OpenSSL (SHA-NI where the CPU has it): the
- * dispatch lays out the message and reads the index off the digest, the
- * digest comes from EVP (SNP_DISPATCH_SHA256, internal.h).  The EVP_MD is
- * fetched once per process and each thread reuses one EVP_MD_CTX, freed
- * when the thread exits.
+ * The dispatch's hashes are the library's host-only fast paths (internal.h):
+ * xpf-userspace-v1 hashes its fixed-length message with sha256_fixed.c
+ * (SHA-NI where the CPU has it) or, where it has not or SNATPOOL_SHA256=evp,
+ * with OpenSSL (snp_userspace_h64() below); the XXH3-based algorithms hash
+ * from registers (xxh3_fixed.h).  The EVP_MD is fetched once per process
+ * and each thread reuses one EVP_MD_CTX, freed when the thread exits.
  *
  * The bursts of the two XXH3-based algorithms take a faster path of their
  * own (snp_burst_xxh3, below) whose output tests/check_select.c compares
@@ -20,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "internal.h"
+#include "sha256_fixed.h"
 
 static EVP_MD *snp_sha256_md;
 static pthread_once_t snp_evp_once = PTHREAD_ONCE_INIT;
@@ -67,6 +69,30 @@ int snp_evp_sha256(const uint8_t *msg, size_t len, uint8_t digest[32])
 	return 0;
 }
 
+/* First 8 digest octets of xpf-userspace-v1's SHA-256 (SNATPOOL_SHA256). */
+int snp_userspace_h64(uint8_t fam, const uint8_t *src, uint64_t *h)
+{
+	uint8_t msg[SNP_USERSPACE_MSGMAX], d[32];
+	int err;
+
+	switch (snp_sha_impl()) {
+	case SNP_SHA_SHANI:
+		*h = snp_userspace_h64_shani(fam, src);
+		return 0;
+	case SNP_SHA_SCALAR:
+		*h = snp_userspace_h64_scalar(fam, src);
+		return 0;
+	case SNP_SHA_EVP:
+		err = snp_evp_sha256(msg, snp_userspace_msg(fam, src, msg), d);
+		if (err)
+			return err;
+		*h = (uint64_t)snp_load_be32(d) << 32 | snp_load_be32(d + 4);
+		return 0;
+	default:
+		return -ENOTSUP;
+	}
+}
+
 /* Dispatch's error kinds as the library's errors. */
 static int snp_pick_err(int kind)
 {
@@ -75,8 +101,8 @@ static int snp_pick_err(int kind)
 		return -SNATPOOL_ENOFAMILY;
 	case SNP_PICK_ENOTRANGE:
 		return -SNATPOOL_ENOTRANGE;
-	case SNP_PICK_EHASH:
-		return -SNATPOOL_ECRYPTO;
+	case SNP_PICK_EHASH:		/* OpenSSL, or SNATPOOL_SHA256 unusable */
+		return snp_sha_impl() == SNP_SHA_BAD ? -ENOTSUP : -SNATPOOL_ECRYPTO;
 	case SNP_PICK_ENOTABLE:		/* every family has msize > 0 (pool.c) */
 	case SNP_PICK_EALGO:
 	default:
@@ -158,10 +184,9 @@ SNP_API int snatpool_select(const struct snatpool *pool, int family,
 }
 
 /*
- * Bursts of the XXH3-based algorithms build a batch of keys first and hash
- * them after: by then the key stores have retired, whereas hashing right
- * after building a 17-octet key stalls on a store-to-load forward that
- * costs more than the hash itself.
+ * Bursts of the XXH3-based algorithms hash from registers (xxh3_fixed.h:
+ * no stored key, so no store-to-load forward to stall on) in batches, so
+ * that a Maglev burst computes its slots first and reads the table after.
  */
 #define SNP_BATCH 16
 
@@ -169,8 +194,6 @@ static int snp_burst_xxh3(const struct snatpool *pool, const struct snp_family *
 			  const uint8_t *srcs, size_t count, uint32_t algo,
 			  uint32_t *indexes)
 {
-	uint8_t keys[SNP_BATCH][SNP_KEYMAX + 7];
-	uint32_t lens[SNP_BATCH];
 	const uint16_t *t = NULL;
 	size_t i, j, k;
 
@@ -178,10 +201,9 @@ static int snp_burst_xxh3(const struct snatpool *pool, const struct snp_family *
 		return -ENOMEM;
 	for (i = 0; i < count; i += k) {
 		k = count - i < SNP_BATCH ? count - i : SNP_BATCH;
-		for (j = 0; j < k; j++)
-			lens[j] = snp_xxh3_key(f->fam, srcs + (i + j) * f->alen, keys[j]);
 		for (j = 0; j < k; j++) {
-			uint64_t h = XXH3_64bits_withSeed(keys[j], lens[j], pool->seed);
+			uint64_t h = snp_xxh3_hash_host(f->fam, srcs + (i + j) * f->alen,
+							pool->seed);
 
 			if (!t) {
 				indexes[i + j] = snp_xxh3_index(h, f->n);

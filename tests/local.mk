@@ -12,7 +12,8 @@ CHECK_LDADD = lib/libsnatpool.la $(CHECK_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests $(CHECK_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBXXHASH_CFLAGS) $(PTHREAD_CFLAGS)
 
 UNIT_TESTS = tests/check_pool tests/check_select tests/check_algo \
-	tests/check_core tests/check_maglev tests/check_vectors tests/check_opts
+	tests/check_core tests/check_maglev tests/check_vectors tests/check_opts \
+	tests/check_fastpath
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -31,6 +32,10 @@ tests_check_core_LDADD = $(CHECK_LDADD) $(LIBCRYPTO_LIBS) $(LIBXXHASH_LIBS)
 tests_check_maglev_SOURCES = tests/check_maglev.c tests/testutil.h tests/xxh_ref.c tests/xxh_ref.h
 tests_check_maglev_CFLAGS = $(UNIT_CFLAGS)
 tests_check_maglev_LDADD = $(CHECK_LDADD) $(LIBXXHASH_LIBS)
+tests_check_fastpath_SOURCES = tests/check_fastpath.c tests/testutil.h tests/xxh_ref.c tests/xxh_ref.h \
+	lib/sha256_fixed.c lib/sha256_fixed.h
+tests_check_fastpath_CFLAGS = $(UNIT_CFLAGS)
+tests_check_fastpath_LDADD = $(CHECK_LDADD) $(LIBCRYPTO_LIBS) $(LIBXXHASH_LIBS)
 tests_check_vectors_SOURCES = tests/check_vectors.c tests/testutil.h
 tests_check_opts_SOURCES = tests/check_opts.c tests/testutil.h
 tests_check_opts_CFLAGS = $(UNIT_CFLAGS)
@@ -66,6 +71,6 @@ EXTRA_DIST += tests/algo_lists.py
 # The CLI.
 CLI_TESTS = tests/cli/select.sh tests/cli/usage.sh tests/cli/verify.sh \
 	tests/cli/compare.sh tests/cli/spread.sh tests/cli/demo.sh \
-	tests/cli/robust.sh tests/cli/bench-output.sh
+	tests/cli/robust.sh tests/cli/bench-output.sh tests/cli/sha256-paths.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/testlib.sh

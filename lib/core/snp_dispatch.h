@@ -18,8 +18,15 @@
  *
  * The includer may define SNP_DISPATCH_SHA256(msg, len, digest) (0 on
  * success) before including this file to hash xpf-userspace-v1's message
- * with its own SHA-256 (the library uses OpenSSL); the default is the
- * freestanding one of snp_sha256.h, which is what BPF and DPDK use.
+ * with its own SHA-256; the default is the freestanding one of
+ * snp_sha256.h, which is what BPF and DPDK use.  Two more hooks let a host
+ * skip building the hashed bytes in memory (same output; the library's
+ * fixed-length forms, lib/sha256_fixed.h and lib/xxh3_fixed.h):
+ *   SNP_DISPATCH_USERSPACE_H64(fam, src, h)  xpf-userspace-v1: *h = the
+ *       first 8 digest octets, big-endian; 0 on success (takes precedence
+ *       over SNP_DISPATCH_SHA256)
+ *   SNP_DISPATCH_XXH3(fam, src, seed)        snatpool-xxh3-v1 and -maglev-v1:
+ *       XXH3_64bits_withSeed(fam || src, seed), default snp_xxh3_hash()
  *
  * Adding an algorithm (docs/algorithms.md, "Adding an algorithm"): its core
  * in lib/core, a line in SNP_ALGO_LIST and a case in snp_dispatch() here,
@@ -94,18 +101,28 @@ enum snp_pick {
 	SNP_PICK_ENOTRANGE = -2,	/* range-only algorithm, family not a range */
 	SNP_PICK_EALGO     = -3,	/* unknown algorithm ID */
 	SNP_PICK_ENOTABLE  = -4,	/* table algorithm, no table (msize 0) */
-	SNP_PICK_EHASH     = -5,	/* SNP_DISPATCH_SHA256 failed */
+	SNP_PICK_EHASH     = -5,	/* the includer's SHA-256 failed */
 };
+
+#ifndef SNP_DISPATCH_XXH3
+#define SNP_DISPATCH_XXH3(fam, src, seed) snp_xxh3_hash(fam, src, seed)
+#endif
 
 /*
  * xpf-userspace-v1's index with the includer's SHA-256 when it defined
- * SNP_DISPATCH_SHA256, else with snp_sha256.h's (the pick BPF and DPDK have
- * always made, word for word).
+ * SNP_DISPATCH_USERSPACE_H64 or SNP_DISPATCH_SHA256, else with
+ * snp_sha256.h's (the pick BPF and DPDK have always made, word for word).
  */
 static SNP_INLINE int snp_dispatch_userspace_(snp_u8 fam, const snp_u8 *src, snp_u32 n,
 					      snp_u32 *value)
 {
-#ifdef SNP_DISPATCH_SHA256
+#if defined(SNP_DISPATCH_USERSPACE_H64)
+	snp_u64 h;
+
+	if (SNP_DISPATCH_USERSPACE_H64(fam, src, &h))
+		return SNP_PICK_EHASH;
+	*value = snp_userspace_index((snp_u32)(h >> 32), (snp_u32)h, n);
+#elif defined(SNP_DISPATCH_SHA256)
 	snp_u8 msg[SNP_USERSPACE_MSGMAX], d[32];
 
 	if (SNP_DISPATCH_SHA256(msg, snp_userspace_msg(fam, src, msg), d))
@@ -144,13 +161,13 @@ static SNP_INLINE int snp_dispatch(snp_u32 algo, const struct snp_view_family *f
 		*value = snp_nfpersist_index(src, f->alen, n);
 		return SNP_PICK_INDEX;
 	case SNP_ALGO_XXH3_V1:
-		*value = snp_xxh3_pick(f->fam, src, seed, n);
+		*value = snp_xxh3_index(SNP_DISPATCH_XXH3(f->fam, src, seed), n);
 		return SNP_PICK_INDEX;
 	/* Family: a slot of a table the caller holds. */
 	case SNP_ALGO_MAGLEV_V1:
 		if (!f->msize)
 			return SNP_PICK_ENOTABLE;
-		*value = snp_maglev_slot(f->fam, src, seed, f->msize);
+		*value = snp_maglev_slot_of(SNP_DISPATCH_XXH3(f->fam, src, seed), f->msize);
 		return SNP_PICK_SLOT;
 	/*
 	 * Families to come: deterministic port blocks (a subscriber to an
