@@ -1,8 +1,25 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
- * table.h - private layout of struct snatpool_table, shared by table.c
- * (mappings, leases, expiry), table_ports.c (port spaces), table_stats.c
- * (counters, events, alarms), table_snapshot.c and table_delta.c.
+ * table.h - private layout of struct snatpool_table and what the table's
+ * files share.  One concept per file; a file calls only files listed below
+ * it (no call cycle, checked with `farm-studio look`):
+ *
+ *   table_snapshot.c  save and load           table_import.c  HA import
+ *   table_create.c    create and free         table_inbound.c lookup_xlat, permit
+ *   table_lookup.c    lock-free lookups, walk
+ *   table_mapping.c   claim, release, rollback, expiry, insert and remove
+ *   table_ports.c     port spaces             table_delta.c   HA export
+ *   table_stats.c     counters, events, alarm table_permit.c  permit sets
+ *   table_index.c     hash slots (the index)  table_quota.c   per-source counts
+ *   table_idle.c      idle-lease FIFO         table_arena.c   arena, entry freelist
+ *   table_record.c    checksum, pool fingerprint, the one record validator
+ *   table_order.c     translated address to index (sorted)
+ *   table.c           the protocol table, the clock clamp, lock all shards
+ *
+ * Headers: this one (layout, seqlock, entries, declarations), table_key.h
+ * (a flow's hashes and key compare, inline for the lookups), table_probe.h
+ * (the one linear-probing delete), table_record.h (little-endian codec,
+ * checksum, fingerprint, the record check).
  *
  *   table ─┬─ shard[0..S-1]   (by hash of the internal source address)
  *          │    lock, hash slots, entry chunks, idle-lease FIFO,
@@ -20,6 +37,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -101,7 +119,7 @@ struct snp_permit {
 	struct snp_remote r[SNP_PERMIT_MAX];
 };
 
-/* Packets per internal source address, for the port quota. */
+/* Mappings (so translated ports) per internal source address, for the port quota. */
 struct snp_sub {
 	uint8_t  addr[16];
 	uint32_t cnt;			/* 0: empty slot */
@@ -254,8 +272,36 @@ static inline bool snp_read_valid(const struct snp_shard *s, uint32_t seq)
 	return !(seq & 1) && atomic_load_explicit(&s->seq, memory_order_relaxed) == seq;
 }
 
-/* ---- table.c ---- */
-int snp_proto_slot(uint8_t proto);
+/* ---- table.c: protocols, clock, all shards ---- */
+
+/*
+ * The protocols a table takes: each one's port-space slot (plus one; 0: not
+ * taken) and the families it may carry (bit 0 IPv4, bit 1 IPv6).  The only
+ * place that says which protocol a family may carry.
+ */
+struct snp_proto {
+	uint8_t slot1, fams;
+};
+extern const struct snp_proto snp_protos[256];
+
+/* The port-space slot of @proto, -1 if a table does not take it. */
+static inline int snp_proto_slot(uint8_t proto)
+{
+	return (int)snp_protos[proto].slot1 - 1;
+}
+
+/* Whether a table takes @proto in @family (AF_INET, AF_INET6; else false). */
+static inline bool snp_proto_carries(uint8_t proto, int family)
+{
+	return (family == AF_INET || family == AF_INET6) &&
+	       (snp_protos[proto].fams >> (family == AF_INET6) & 1);
+}
+
+/* @now, or the latest time seen through @last if @now went back. */
+uint32_t snp_clamp_now(uint32_t *last, uint32_t now);
+void snp_lock_all(struct snatpool_table *t);
+void snp_unlock_all(struct snatpool_table *t);
+
 static inline struct snp_ent *snp_ent_at(struct snp_shard *s, uint32_t idx)
 {
 	return &s->chunks[idx >> SNP_CHUNK_BITS][idx & (SNP_CHUNK - 1)];
@@ -277,84 +323,78 @@ static inline int snp_ent_family(const struct snp_ent *e)
 {
 	return (e->flags & SNP_E_V6) ? AF_INET6 : AF_INET;
 }
-static inline uint64_t mix64(uint64_t x)
+/* Shard locked: the slots are ours to read plainly. */
+static inline struct snp_slots *snp_slots_of(struct snp_shard *s)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
+	return atomic_load_explicit(&s->slots, memory_order_relaxed);
 }
 
-/*
- * The hashes of a flow.  The source hash picks the shard (its top bits:
- * every flow of a source lives in one shard, for the quota) and, without
- * address persistence, the first address tried (its low half).  The key
- * hash picks the home slot (low bits) and the slot tag (top 8 bits).  Both
- * are on every lookup's path, so IPv4, the common case, costs one multiply
- * for each, and neither waits for the other.
- */
-static inline uint64_t snp_src_hash(const struct snatpool_table *t, int family,
-				    const uint8_t *src)
+/* A mapping a lookup may return at @now: live, or an idle lease not yet due. */
+static inline bool snp_ent_alive(const struct snp_ent *e, uint32_t now)
 {
-	uint64_t a, b;
-	uint32_t v;
-
-	if (family == AF_INET6) {
-		memcpy(&a, src, 8);
-		memcpy(&b, src + 8, 8);
-		return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)family);
-	}
-	memcpy(&v, src, 4);
-	return (uint64_t)(v ^ (uint32_t)t->seed) * 0x9e3779b97f4a7c15ull;
+	return !(e->flags & SNP_E_IDLE) || (int32_t)(e->deadline - now) > 0;
 }
-
-static inline uint64_t snp_key_hash(const struct snatpool_table *t, uint64_t h,
-				    int family, uint8_t proto, const uint8_t *src,
-				    uint16_t sport)
+/* The id a port space names its owner by: shard << SNP_IDX_BITS | index. */
+static inline uint32_t snp_owner_id(const struct snatpool_table *t,
+				    const struct snp_shard *s, uint32_t idx)
 {
-	unsigned __int128 p;
-	uint64_t k;
-	uint32_t v;
-
-	if (family == AF_INET6)
-		return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 | 1));
-	/* the whole key in one word, then one 64x64->128 multiply whose
-	 * halves are folded (wyhash's "mum"): every bit of the result
-	 * depends on every bit of the key */
-	memcpy(&v, src, 4);
-	k = ((uint64_t)v << 32 | (uint64_t)sport << 16 | (uint64_t)proto << 8) ^ t->seed_mix;
-	p = (unsigned __int128)k * 0x9e3779b97f4a7c15ull;
-	return (uint64_t)p ^ (uint64_t)(p >> 64);
+	return (uint32_t)(s - t->shards) << SNP_IDX_BITS | idx;
 }
+/* ---- table_order.c ---- */
+int snp_order_build(struct snatpool_table *t, int v6);
+uint32_t snp_xindex(const struct snatpool_table *t, int family, const uint8_t *xaddr);
 
-struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h);
+/* ---- table_arena.c: the arena, entry chunks and their freelist ---- */
+int snp_arena_map(struct snatpool_table *t, size_t slots);
+bool snp_in_arena(const struct snatpool_table *t, const void *p);
+/* An entry index of @s, SNP_NIL if none (no memory, index space spent). */
+uint32_t snp_ent_alloc(struct snatpool_table *t, struct snp_shard *s);
+void snp_ent_free(struct snatpool_table *t, struct snp_shard *s, uint32_t idx);
+
+/* ---- table_index.c: the hash slots (shard locked) ---- */
+size_t snp_slots_bytes(uint32_t n);
+void snp_slots_init(struct snp_slots *sl, uint32_t n, bool from_arena);
+/* Room for one more entry.  Return: 0; -ENOMEM; -SNATPOOL_EFULL. */
+int snp_slots_reserve(struct snp_shard *s);
+void snp_hash_link(struct snp_shard *s, uint32_t idx, uint64_t kh);
+void snp_hash_unlink(struct snp_shard *s, uint32_t idx);
 uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
 		  const uint8_t *src, uint16_t sport);
-void snp_fill_mapping(const struct snatpool_table *t, const struct snp_ent *e,
-		      struct snatpool_mapping *m);
-void snp_lock_all(struct snatpool_table *t);
-void snp_unlock_all(struct snatpool_table *t);
+
+/* ---- table_idle.c: the idle-lease FIFO (shard locked) ---- */
+void snp_idle_enqueue(struct snp_shard *s, uint32_t idx);
+void snp_idle_dequeue(struct snp_shard *s, uint32_t idx);
+/* Enqueue keeping the FIFO sorted by deadline (imports: lifetimes vary). */
+void snp_idle_insert(struct snp_shard *s, uint32_t idx);
+
+/* ---- table_quota.c: mappings per source (shard locked) ---- */
+/* One more for @addr.  Return: 0; -SNATPOOL_EQUOTA (only if @enforce); -ENOMEM. */
+int snp_quota_inc(struct snatpool_table *t, struct snp_shard *s,
+		  const uint8_t *addr, bool v6, bool enforce);
+void snp_quota_dec(struct snp_shard *s, const uint8_t *addr, bool v6);
+
+/* ---- table_permit.c: remotes of target-host mappings (shard locked) ---- */
+/* Return: 1 added; 0 known; -ENOMEM. */
+int snp_permit_add(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
+		   const uint8_t *addr, uint16_t port);
+bool snp_permit_has(const struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
+		    const uint8_t *addr, uint16_t port);
+
+/* ---- table_mapping.c ---- */
 bool snp_table_empty(struct snatpool_table *t);
-uint32_t snp_clamp_now(uint32_t *last, uint32_t now);
 /* Insert a mapping of a known tuple (snapshot, HA import): shard locked.
  * Return: 0; -SNATPOOL_ECONFLICT; -SNATPOOL_EFULL; -ENOMEM. */
 int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 		  int family, uint8_t proto, const uint8_t *src, uint16_t sport,
 		  uint32_t xidx, uint16_t xport, uint16_t nflows, bool idle,
 		  uint32_t deadline, uint32_t *idx_out);
-/* Remove entry @idx of @s (shard locked); @rest: the port rests (hold-down) */
+/* Remove entry @idx of @s (shard locked); @mode: how its port is freed
+ * (enum snp_free_mode); @dtype: the HA record to queue, 0 none. */
 void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		int mode, uint32_t now, int dtype);
-uint32_t snp_xindex(const struct snatpool_table *t, int family, const uint8_t *xaddr);
-uint32_t snp_pool_fingerprint(const struct snatpool *pool);
-void snp_idle_enqueue(struct snp_shard *s, uint32_t idx);
-void snp_idle_dequeue(struct snp_shard *s, uint32_t idx);
-/* Enqueue keeping the FIFO sorted by deadline (imports: lifetimes vary). */
-void snp_idle_insert(struct snp_shard *s, uint32_t idx);
-int snp_permit_add(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
-		   const uint8_t *addr, uint16_t port);
+/* Expire up to @budget (0: all) due leases of @s (locked); the number expired. */
+int snp_expire_shard(struct snatpool_table *t, struct snp_shard *s, uint32_t now,
+		     size_t budget);
 
 /* ---- table_ports.c ---- */
 enum snp_free_mode {
@@ -381,14 +421,17 @@ bool snp_ports_owned(const struct snatpool_table *t, const struct snp_ports *ps,
 /* ---- table_stats.c ---- */
 void snp_event(struct snatpool_table *t, uint32_t type, uint32_t now,
 	       const struct snp_ent *e);
-void snp_util_check(struct snatpool_table *t, int slot, uint32_t now);
+/* Raise or clear the utilization alarm after owned ports changed. */
+void snp_util_check(struct snatpool_table *t, uint32_t now);
 uint64_t snp_slot_capacity(const struct snatpool_table *t);
 
-/* ---- table_delta.c ---- */
+/* ---- table_delta.c (table_import.c reads what it writes) ---- */
 enum snp_delta_type {
 	SNP_D_CREATED = 1, SNP_D_REFRESHED, SNP_D_RELEASED, SNP_D_EXPIRED,
 	SNP_D_FREED, SNP_D_ROLLEDBACK,
 };
+#define SNP_D_MAGIC	0x44504e53u	/* "SNPD" */
+#define SNP_D_VERSION	1
 /* Queue a record for @e (called with the shard lock, and for records that
  * move a port with that port space's lock too). */
 void snp_delta_emit(struct snatpool_table *t, int type, const struct snp_ent *e,
@@ -397,35 +440,5 @@ static inline bool snp_delta_on(const struct snatpool_table *t)
 {
 	return t->delta.cap != 0;
 }
-
-/* ---- little-endian codec, for snapshots and HA records ---- */
-static inline void snp_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-static inline void snp_put32(uint8_t *p, uint32_t v)
-{
-	snp_put16(p, (uint16_t)v);
-	snp_put16(p + 2, (uint16_t)(v >> 16));
-}
-static inline void snp_put64(uint8_t *p, uint64_t v)
-{
-	snp_put32(p, (uint32_t)v);
-	snp_put32(p + 4, (uint32_t)(v >> 32));
-}
-static inline uint16_t snp_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-static inline uint32_t snp_get32(const uint8_t *p)
-{
-	return (uint32_t)snp_get16(p) | (uint32_t)snp_get16(p + 2) << 16;
-}
-static inline uint64_t snp_get64(const uint8_t *p)
-{
-	return (uint64_t)snp_get32(p) | (uint64_t)snp_get32(p + 4) << 32;
-}
-uint64_t snp_checksum(const void *p, size_t len);
 
 #endif /* SNP_TABLE_H */

@@ -1,9 +1,14 @@
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 # Persistent-NAT tables, port allocation, HA stream, snapshots, port blocks:
 # the library part, their tests, fuzz targets and the benchmark.
-lib_libsnatpool_la_SOURCES += lib/table.h lib/table.c lib/table_ports.c \
-	lib/table_stats.c lib/table_snapshot.c lib/table_delta.c lib/portblock.c \
-	lib/event_queue.c
+# One concept per file, calls running one way: see lib/table.h.
+lib_libsnatpool_la_SOURCES += lib/table.h lib/table_key.h lib/table_probe.h \
+	lib/table_record.h lib/table.c lib/table_record.c \
+	lib/table_order.c lib/table_arena.c lib/table_index.c lib/table_idle.c \
+	lib/table_quota.c lib/table_permit.c lib/table_stats.c lib/table_ports.c \
+	lib/table_delta.c lib/table_mapping.c lib/table_lookup.c \
+	lib/table_inbound.c lib/table_create.c lib/table_import.c \
+	lib/table_snapshot.c lib/portblock.c lib/event_queue.c
 
 TABLE_UNIT_TESTS = tests/check_table
 check_PROGRAMS += $(TABLE_UNIT_TESTS)

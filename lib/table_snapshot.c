@@ -31,40 +31,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "table.h"
+#include "table_key.h"
+#include "table_record.h"
 
 #define S_MAGIC		"SNPTBL\r\n"
 #define S_VERSION	1
 #define S_HDR		64
 #define S_REC		48
 #define S_REM		20
-#define S_F_IDLE	1
-#define S_F_PRESERVED	4
-
-uint32_t snp_pool_fingerprint(const struct snatpool *pool)
-{
-	XXH64_state_t state, *st = &state;
-	uint8_t hdr[16];
-	uint64_t h;
-	int v6;
-
-	XXH64_reset(st, 0);
-	for (v6 = 0; v6 < 2; v6++) {
-		const struct snp_family *f = v6 ? &pool->v6 : &pool->v4;
-
-		snp_put32(hdr, f->n);
-		XXH64_update(st, hdr, 4);
-		XXH64_update(st, f->addrs, (size_t)f->n * f->alen);
-	}
-	snp_put16(hdr, pool->port_lo);
-	snp_put16(hdr + 2, pool->port_hi);
-	XXH64_update(st, hdr, 4);
-	h = XXH64_digest(st);
-	return (uint32_t)(h ^ (h >> 32));
-}
 
 static size_t ent_size(struct snatpool_table *t, struct snp_shard *s, uint32_t idx)
 {
@@ -86,8 +62,8 @@ static size_t ent_write(struct snatpool_table *t, struct snp_shard *s, uint32_t 
 	memset(r, 0, S_REC);
 	r[0] = v6 ? 6 : 4;
 	r[1] = e->proto;
-	r[2] = (uint8_t)(((e->flags & SNP_E_IDLE) ? S_F_IDLE : 0) |
-			 ((e->flags & SNP_E_PRESERVED) ? S_F_PRESERVED : 0));
+	r[2] = (uint8_t)(((e->flags & SNP_E_IDLE) ? SNP_R_IDLE : 0) |
+			 ((e->flags & SNP_E_PRESERVED) ? SNP_R_PRESERVED : 0));
 	snp_put16(r + 4, e->sport);
 	snp_put16(r + 6, e->xport);
 	snp_put32(r + 8, e->xidx);
@@ -238,11 +214,8 @@ out:
 
 /* One mapping of a snapshot, checked. */
 struct lrec {
-	int      family;
-	uint8_t  proto, flags;
-	uint16_t sport, xport, nflows, nrem;
-	uint32_t xidx, remaining;
-	uint8_t  src[16];
+	struct snp_rec m;
+	uint16_t nrem;
 	const uint8_t *rem;
 };
 
@@ -250,53 +223,45 @@ static int cmp_key(const void *a, const void *b)
 {
 	const struct lrec *x = *(const struct lrec *const *)a, *y = *(const struct lrec *const *)b;
 
-	if (x->family != y->family)
-		return x->family - y->family;
-	if (x->proto != y->proto)
-		return x->proto - y->proto;
-	if (x->sport != y->sport)
-		return x->sport - y->sport;
-	return memcmp(x->src, y->src, 16);
+	if (x->m.family != y->m.family)
+		return x->m.family - y->m.family;
+	if (x->m.proto != y->m.proto)
+		return x->m.proto - y->m.proto;
+	if (x->m.sport != y->m.sport)
+		return x->m.sport - y->m.sport;
+	return memcmp(x->m.src, y->m.src, 16);
 }
 
 static int cmp_tuple(const void *a, const void *b)
 {
 	const struct lrec *x = *(const struct lrec *const *)a, *y = *(const struct lrec *const *)b;
-	int sx = snp_proto_slot(x->proto), sy = snp_proto_slot(y->proto);
+	int sx = snp_proto_slot(x->m.proto), sy = snp_proto_slot(y->m.proto);
 
-	if (x->family != y->family)
-		return x->family - y->family;
+	if (x->m.family != y->m.family)
+		return x->m.family - y->m.family;
 	if (sx != sy)
 		return sx - sy;
-	if (x->xidx != y->xidx)
-		return x->xidx < y->xidx ? -1 : 1;
-	return x->xport - y->xport;
+	if (x->m.xidx != y->m.xidx)
+		return x->m.xidx < y->m.xidx ? -1 : 1;
+	return x->m.xport - y->m.xport;
 }
 
 static int cmp_src(const void *a, const void *b)
 {
 	const struct lrec *x = *(const struct lrec *const *)a, *y = *(const struct lrec *const *)b;
 
-	if (x->family != y->family)
-		return x->family - y->family;
-	return memcmp(x->src, y->src, 16);
+	if (x->m.family != y->m.family)
+		return x->m.family - y->m.family;
+	return memcmp(x->m.src, y->m.src, 16);
 }
 
 static int cmp_remaining(const void *a, const void *b)
 {
 	const struct lrec *x = *(const struct lrec *const *)a, *y = *(const struct lrec *const *)b;
 
-	if (x->remaining != y->remaining)
-		return x->remaining < y->remaining ? -1 : 1;
+	if (x->m.remaining != y->m.remaining)
+		return x->m.remaining < y->m.remaining ? -1 : 1;
 	return 0;
-}
-
-static bool zero(const uint8_t *p, size_t n)
-{
-	while (n--)
-		if (*p++)
-			return false;
-	return true;
 }
 
 /* Parse and check everything; @recs gets @count records.  No table change. */
@@ -310,7 +275,7 @@ static int parse(struct snatpool_table *t, const uint8_t *p, size_t len,
 
 	if (len < S_HDR + 8 || memcmp(p, S_MAGIC, 8) || snp_get32(p + 8) != S_VERSION ||
 	    snp_get32(p + 12) != S_HDR || snp_get32(p + 48) != S_REC ||
-	    !zero(p + 52, S_HDR - 52))
+	    !snp_zero(p + 52, S_HDR - 52))
 		return -SNATPOOL_ESNAPSHOT;
 	body = snp_get64(p + 40);
 	count = snp_get64(p + 24);
@@ -334,29 +299,20 @@ static int parse(struct snatpool_table *t, const uint8_t *p, size_t len,
 
 		if (len - 8 - off < S_REC)
 			goto fail;
-		l->family = r[0] == 4 ? AF_INET : r[0] == 6 ? AF_INET6 : 0;
-		l->proto = r[1];
-		l->flags = r[2];
-		l->sport = snp_get16(r + 4);
-		l->xport = snp_get16(r + 6);
-		l->xidx = snp_get32(r + 8);
-		l->nflows = snp_get16(r + 12);
+		l->m.family = snp_rec_family(r[0]);
+		l->m.proto = r[1];
+		l->m.flags = r[2];
+		l->m.sport = snp_get16(r + 4);
+		l->m.xport = snp_get16(r + 6);
+		l->m.xidx = snp_get32(r + 8);
+		l->m.nflows = snp_get16(r + 12);
 		l->nrem = snp_get16(r + 14);
-		l->remaining = snp_get32(r + 16);
-		if (!l->family || snp_proto_slot(l->proto) < 0 || r[3] ||
-		    (l->flags & ~(S_F_IDLE | S_F_PRESERVED)) ||
-		    !!(l->flags & S_F_IDLE) != !l->nflows ||
-		    (!(l->flags & S_F_IDLE) && l->remaining) ||
-		    l->nflows > t->max_sessions || l->nrem > SNP_PERMIT_MAX ||
-		    l->xidx >= t->nfam[l->family == AF_INET6] ||
-		    l->xport < t->port_lo || l->xport > t->port_hi ||
-		    (l->proto == IPPROTO_ICMP && l->family != AF_INET) ||
-		    (l->proto == IPPROTO_ICMPV6 && l->family != AF_INET6))
+		l->m.remaining = snp_get32(r + 16);
+		if (r[3] || l->nrem > SNP_PERMIT_MAX || !snp_zero(r + 36, 12) ||
+		    !snp_rec_check(t, &l->m, r + 20, SNP_R_IDLE | SNP_R_PRESERVED, true,
+				   t->max_sessions))
 			goto fail;
-		alen = l->family == AF_INET6 ? 16 : 4;
-		if (!zero(r + 20 + alen, 16 - alen) || !zero(r + 36, 12))
-			goto fail;
-		memcpy(l->src, r + 20, alen);
+		alen = l->m.family == AF_INET6 ? 16 : 4;
 		off += S_REC;
 		if ((len - 8 - off) / S_REM < l->nrem)
 			goto fail;
@@ -364,7 +320,7 @@ static int parse(struct snatpool_table *t, const uint8_t *p, size_t len,
 		for (k = 0; k < l->nrem; k++) {
 			const uint8_t *q = p + off + k * S_REM;
 
-			if (!zero(q + alen, 16 - alen) || q[18] || q[19])
+			if (!snp_zero(q + alen, 16 - alen) || q[18] || q[19])
 				goto fail;
 		}
 		off += (size_t)l->nrem * S_REM;
@@ -440,18 +396,18 @@ SNP_API int snatpool_table_load_mem(struct snatpool_table *t, const void *buf,
 	}
 	for (i = 0; i < count; i++) {
 		struct lrec *l = v[i];
-		uint64_t h = snp_src_hash(t, l->family, l->src);
-		uint64_t kh = snp_key_hash(t, h, l->family, l->proto, l->src, l->sport);
+		uint64_t h = snp_src_hash(t, l->m.family, l->m.src);
+		uint64_t kh = snp_key_hash(t, h, l->m.family, l->m.proto, l->m.src, l->m.sport);
 		struct snp_shard *s = snp_shard_of(t, h);
-		uint32_t rem = l->remaining < t->timeout ? l->remaining : t->timeout;
+		uint32_t rem = l->m.remaining < t->timeout ? l->m.remaining : t->timeout;
 		uint32_t snow = (int32_t)(s->last_now - now) > 0 ? s->last_now : now;
 
-		err = snp_insert_at(t, s, kh, l->family, l->proto, l->src, l->sport,
-				    l->xidx, l->xport, l->nflows, l->flags & S_F_IDLE,
+		err = snp_insert_at(t, s, kh, l->m.family, l->m.proto, l->m.src, l->m.sport,
+				    l->m.xidx, l->m.xport, l->m.nflows, l->m.flags & SNP_R_IDLE,
 				    snow + rem, &where[i]);
 		if (err)
 			break;
-		if (l->flags & S_F_PRESERVED)
+		if (l->m.flags & SNP_R_PRESERVED)
 			snp_ent_at(s, where[i])->flags |= SNP_E_PRESERVED;
 		for (k = 0; k < l->nrem && t->permit >= SNATPOOL_PERMIT_TARGET_HOST; k++) {
 			const uint8_t *q = l->rem + k * S_REM;
@@ -470,7 +426,7 @@ SNP_API int snatpool_table_load_mem(struct snatpool_table *t, const void *buf,
 		/* undo: the table was empty, make it so again, cursors untouched */
 		while (i-- > 0) {
 			struct lrec *l = v[i];
-			uint64_t h = snp_src_hash(t, l->family, l->src);
+			uint64_t h = snp_src_hash(t, l->m.family, l->m.src);
 
 			snp_remove(t, snp_shard_of(t, h), where[i], SNP_FREE_RAW, now, 0);
 		}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "table_key.h"
 
 void snp_event(struct snatpool_table *t, uint32_t type, uint32_t now,
 	       const struct snp_ent *e)
@@ -47,13 +48,13 @@ static uint32_t util_pct(const struct snatpool_table *t)
 	return cap ? (uint32_t)(best * 100 / cap) : 0;
 }
 
-/* Raise or clear the alarm after slot @slot changed (hysteresis between the thresholds). */
-void snp_util_check(struct snatpool_table *t, int slot, uint32_t now)
+/* Raise or clear the alarm (hysteresis between the thresholds): the fullest
+ * protocol slot decides, whichever slot changed. */
+void snp_util_check(struct snatpool_table *t, uint32_t now)
 {
 	uint32_t pct = util_pct(t), exp;
 	struct snatpool_table_event ev;
 
-	(void)slot;
 	if (pct >= t->util_raise) {
 		exp = 0;
 		if (!atomic_compare_exchange_strong(&t->alarm, &exp, 1))
