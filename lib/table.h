@@ -139,33 +139,60 @@ struct snp_slots {
 	uint32_t v[] __attribute__((aligned(64)));
 };
 
+/* A shard's counters, under its lock; the table's are their sums (read
+ * by snatpool_table_stats()), so no claim writes a table-wide counter.
+ * The first six share a cache line with the idle FIFO's ends (see
+ * snp_shard); byslot and rollbacks fill the next. */
 struct snp_shard_ctr {
-	uint64_t live_flows, mappings, leases, byproto[3];
-	uint64_t allocations, reuses, releases, rollbacks, expirations;
+	uint64_t live_flows, mappings, leases, allocations, reuses, releases;
+	uint64_t byslot[SNP_NPROTO];	/* mappings, so owned ports, per protocol slot */
+	uint64_t rollbacks, expirations;
 	uint64_t exhausted_ports, exhausted_paired, exhausted_holddown;
 	uint64_t table_full, quota_exceeded, session_limit, permit_denied;
 };
 
+/*
+ * A shard, laid out by who writes what: claims and releases on other
+ * cores take each shard's lines in turn, so what one claim writes is kept
+ * to three lines (the lock's, the FIFO's with the busiest counters, the
+ * per-slot counters), and what lock-free lookups read sits on a line that
+ * only the index's growth writes.
+ */
 struct snp_shard {
+	/* line 0: the lock, the seqlock and what every claim writes */
 	pthread_mutex_t lock;
 	_Atomic uint32_t seq;		/* odd while a lock holder may write (seqlock) */
-	/* open addressing, linear probing; never more than 7/8 full (then it
+	uint32_t   last_now;
+	uint32_t   freelist;
+	uint32_t   hiwater;		/* slots ever handed out */
+	/* mappings this shard may still create before asking the table's
+	 * credit (max_mappings, handed out in batches); atomic only so that a
+	 * shard of a nearly full table may take them back */
+	_Atomic uint32_t credit;
+	/* line 1: read by lookups, written when the index or chunks grow.
+	 * Open addressing, linear probing; never more than 7/8 full (then it
 	 * doubles: one shard holds every flow of a source, so it may hold
 	 * many more than its share); replaced arrays stay until the table
 	 * is freed, as a lock-free reader may still be in one */
-	_Atomic(struct snp_slots *) slots;
-	struct snp_slots *retired;	/* list of replaced arrays, by ->next */
-	uint32_t   last_now;
+	_Atomic(struct snp_slots *) slots __attribute__((aligned(64)));
 	struct snp_ent **chunks;
+	uint32_t   chunks_cap;
+	uint32_t   sub_mask;
 	struct snp_permit ***pchunks;	/* target-host modes only */
-	uint32_t   nchunks, chunks_cap;
-	uint32_t   hiwater;		/* slots ever handed out */
-	uint32_t   freelist;
-	uint32_t   qhead, qtail;	/* idle FIFO, oldest first */
+	struct snp_slots *retired;	/* list of replaced arrays, by ->next */
 	struct snp_sub *subs;		/* port_quota only */
-	uint32_t   sub_mask, nsubs;
+	/* lines 2-4 */
+	uint32_t   qhead __attribute__((aligned(64)));	/* idle FIFO, oldest first */
+	uint32_t   qtail;
+	uint32_t   nchunks, nsubs;
 	struct snp_shard_ctr c;
 } __attribute__((aligned(64)));
+
+_Static_assert(offsetof(struct snp_shard, credit) + sizeof(uint32_t) <= 64,
+	       "what every claim writes fits the lock's line");
+_Static_assert(offsetof(struct snp_shard, qhead) == 128 &&
+	       offsetof(struct snp_shard, c.byslot) == 128 + 64,
+	       "the busiest counters share the FIFO's line");
 
 /* FIFO ring of freed ports (offsets in the range), oldest first. */
 struct snp_ring {
@@ -176,7 +203,7 @@ struct snp_ring {
 	struct { uint32_t seq, t; } mk[SNP_MARKS];
 };
 
-/* The port space of one (protocol, pool address). */
+/* The port space of one (protocol, pool address); line 0 is what a claim writes. */
 struct snp_ports {
 	pthread_mutex_t lock;
 	uint32_t  n;			/* ports in the range */
@@ -188,7 +215,7 @@ struct snp_ports {
 	uint32_t *owner;		/* owner id, valid where owned */
 	uint64_t  rng;
 	struct snp_ring ring[2];	/* [parity] with PRESERVE_PARITY, else ring[0] */
-};
+} __attribute__((aligned(64)));
 
 /* One queued HA record (SNATPOOL_DELTA_RECORD_SIZE octets, encoded). */
 struct snp_delta {
@@ -226,10 +253,13 @@ struct snatpool_table {
 	_Atomic uint32_t alarm;
 	_Atomic uint64_t util_raised, util_cleared;
 	struct snp_delta delta;		/* cap 0: off */
-	/* written by every claim and free: a cache line of their own, so that
-	 * they do not evict the read-mostly fields above from other cores */
+	/* what no shard holds of max_mappings (see snp_shard's credit), and
+	 * owned ports per protocol slot, kept only for the utilization alarm
+	 * (util_raise): a cache line of their own, so that they do not evict
+	 * the read-mostly fields above from other cores */
 	struct {
-		_Atomic uint32_t nmappings;
+		_Atomic uint32_t credit;
+		_Atomic uint32_t moves_begun, moves_done;	/* credit in flight */
 		_Atomic uint64_t owned_slot[SNP_NPROTO];
 	} __attribute__((aligned(64))) hot;
 	/* importer side of the HA stream and snapshot loads, under ilock
@@ -381,6 +411,7 @@ bool snp_permit_has(const struct snatpool_table *t, struct snp_shard *s, uint32_
 		    const uint8_t *addr, uint16_t port);
 
 /* ---- table_mapping.c ---- */
+/* No mapping in any shard (all shards locked). */
 bool snp_table_empty(struct snatpool_table *t);
 /* Insert a mapping of a known tuple (snapshot, HA import): shard locked.
  * Return: 0; -SNATPOOL_ECONFLICT; -SNATPOOL_EFULL; -ENOMEM. */

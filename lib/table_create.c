@@ -147,6 +147,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 		if (!t->ports[v6] || snp_order_build(t, v6))
 			goto nomem;
 	}
+	atomic_init(&t->hot.credit, t->max_mappings);
 	t->shard_mask = t->nshards - 1;
 	t->shards = calloc(t->nshards, sizeof(*t->shards));
 	if (!t->shards)

@@ -18,8 +18,123 @@ static void count_mapping(struct snp_shard *s, const struct snp_ent *e, int d)
 	int slot = snp_proto_slot(e->proto);
 
 	s->c.mappings += (uint64_t)(int64_t)d;
-	if (slot <= 2)
-		s->c.byproto[slot] += (uint64_t)(int64_t)d;
+	s->c.byslot[slot] += (uint64_t)(int64_t)d;
+}
+
+/*
+ * max_mappings is spent as credit: the table hands it to shards in
+ * batches, a shard spends it under its lock and gets it back when a
+ * mapping goes, returning a batch when it holds two.  So claims on
+ * different shards share no counter.  Only when the table has none left
+ * does a shard take back what others hold.  Credit moving between the
+ * table and a shard, or between shards, is counted while in flight
+ * (moves begun, moves done), so that a claim that finds none anywhere
+ * knows whether it looked while none was moving: then there was none,
+ * and it fails as it did with one table-wide counter.
+ */
+#define SNP_CREDIT_BATCH 32u
+
+static void move_begin(struct snatpool_table *t)
+{
+	atomic_fetch_add(&t->hot.moves_begun, 1);
+}
+
+static void move_end(struct snatpool_table *t)
+{
+	atomic_fetch_add(&t->hot.moves_done, 1);
+}
+
+/* Move up to a batch of the table's credit to @s and spend one of it. */
+static bool credit_from_table(struct snatpool_table *t, struct snp_shard *s)
+{
+	uint32_t c = atomic_load(&t->hot.credit), n;
+	bool ok = false;
+
+	while (c && !ok) {
+		n = c < SNP_CREDIT_BATCH ? c : SNP_CREDIT_BATCH;
+		move_begin(t);
+		ok = atomic_compare_exchange_weak(&t->hot.credit, &c, c - n);
+		if (ok)
+			atomic_fetch_add(&s->credit, n - 1);
+		move_end(t);
+	}
+	return ok;
+}
+
+/* Move all the credit of the first shard that holds any to @s and spend one. */
+static bool credit_from_shards(struct snatpool_table *t, struct snp_shard *s)
+{
+	uint32_t i, c;
+
+	for (i = 0; i < t->nshards; i++) {
+		if (!atomic_load_explicit(&t->shards[i].credit, memory_order_relaxed))
+			continue;
+		move_begin(t);
+		c = atomic_exchange(&t->shards[i].credit, 0);
+		if (c)
+			atomic_fetch_add(&s->credit, c - 1);
+		move_end(t);
+		if (c)
+			return true;
+	}
+	return false;
+}
+
+static bool credit_take(struct snatpool_table *t, struct snp_shard *s)
+{
+	uint32_t c = atomic_load_explicit(&s->credit, memory_order_relaxed), done, begun;
+
+	while (c)
+		if (atomic_compare_exchange_weak_explicit(&s->credit, &c, c - 1,
+							  memory_order_relaxed,
+							  memory_order_relaxed))
+			return true;
+	for (;;) {
+		done = atomic_load(&t->hot.moves_done);
+		begun = atomic_load(&t->hot.moves_begun);
+		if (credit_from_table(t, s) || credit_from_shards(t, s))
+			return true;
+		if (done == begun && atomic_load(&t->hot.moves_begun) == begun)
+			return false;	/* looked everywhere while nothing moved */
+	}
+}
+
+static void credit_give(struct snatpool_table *t, struct snp_shard *s)
+{
+	uint32_t c = atomic_fetch_add_explicit(&s->credit, 1, memory_order_relaxed) + 1;
+
+	if (c < 2 * SNP_CREDIT_BATCH)
+		return;
+	move_begin(t);
+	if (atomic_compare_exchange_strong(&s->credit, &c, c - SNP_CREDIT_BATCH))
+		atomic_fetch_add(&t->hot.credit, SNP_CREDIT_BATCH);
+	move_end(t);
+}
+
+/* A new entry slot, counted against max_mappings; SNP_NIL if full. */
+static uint32_t ent_new(struct snatpool_table *t, struct snp_shard *s, int *err)
+{
+	uint32_t idx;
+
+	if (!credit_take(t, s)) {
+		*err = -SNATPOOL_EFULL;
+		return SNP_NIL;
+	}
+	*err = snp_slots_reserve(s);
+	idx = *err ? SNP_NIL : snp_ent_alloc(t, s);
+	if (idx == SNP_NIL) {
+		credit_give(t, s);
+		if (!*err)
+			*err = s->hiwater >= SNP_IDX_MASK ? -SNATPOOL_EFULL : -ENOMEM;
+	}
+	return idx;
+}
+
+/* Undo ent_new(). */
+static void ent_drop(struct snatpool_table *t, struct snp_shard *s, uint32_t idx)
+{
+	snp_ent_free(t, s, idx);
+	credit_give(t, s);
 }
 
 /*
@@ -50,8 +165,7 @@ void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 			snp_util_check(t, now);
 		pthread_mutex_unlock(&ps->lock);
 	}
-	atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
-	snp_ent_free(t, s, idx);
+	ent_drop(t, s, idx);
 }
 
 /* Delete with event and HA record. */
@@ -144,27 +258,6 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	if (holddown)
 		s->c.exhausted_holddown++;
 	return -SNATPOOL_EEXHAUSTED;
-}
-
-/* A new entry slot, counted against max_mappings; SNP_NIL if full. */
-static uint32_t ent_new(struct snatpool_table *t, struct snp_shard *s, int *err)
-{
-	uint32_t n = atomic_fetch_add_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
-	uint32_t idx;
-
-	if (n >= t->max_mappings) {
-		atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
-		*err = -SNATPOOL_EFULL;
-		return SNP_NIL;
-	}
-	*err = snp_slots_reserve(s);
-	idx = *err ? SNP_NIL : snp_ent_alloc(t, s);
-	if (idx == SNP_NIL) {
-		atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
-		if (!*err)
-			*err = s->hiwater >= SNP_IDX_MASK ? -SNATPOOL_EFULL : -ENOMEM;
-	}
-	return idx;
 }
 
 static void ent_init(struct snp_ent *e, int family, uint8_t proto,
@@ -281,8 +374,7 @@ done:
 	snp_shard_unlock(s);
 	return 0;
 undo_slot:
-	atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
-	snp_ent_free(t, s, idx);
+	ent_drop(t, s, idx);
 undo_quota:
 	if (t->quota)
 		snp_quota_dec(s, f->src, f->family == AF_INET6);
@@ -377,7 +469,12 @@ SNP_API int snatpool_table_expire(struct snatpool_table *t, uint32_t now,
 
 bool snp_table_empty(struct snatpool_table *t)
 {
-	return atomic_load(&t->hot.nmappings) == 0;
+	uint32_t i;
+
+	for (i = 0; i < t->nshards; i++)
+		if (t->shards[i].c.mappings)
+			return false;
+	return true;
 }
 
 int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
@@ -399,8 +496,7 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	if (t->quota) {
 		err = snp_quota_inc(t, s, src, family == AF_INET6, false);
 		if (err) {
-			atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
-			snp_ent_free(t, s, idx);
+			ent_drop(t, s, idx);
 			return err;
 		}
 	}
@@ -417,8 +513,7 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	if (err) {
 		if (t->quota)
 			snp_quota_dec(s, src, family == AF_INET6);
-		atomic_fetch_sub_explicit(&t->hot.nmappings, 1, memory_order_relaxed);
-		snp_ent_free(t, s, idx);
+		ent_drop(t, s, idx);
 		return err;
 	}
 	snp_hash_link(s, idx, kh);

@@ -35,6 +35,25 @@ static inline void bm_clr(uint64_t *bm, uint32_t i)
 	bm[i >> 6] &= ~(1ull << (i & 63));
 }
 
+/*
+ * Port spaces are used by claims on every core: each one's struct and
+ * arrays start on a cache line of their own, so that two spaces never
+ * share a line (no false sharing between claims on different addresses).
+ */
+static void *line_alloc(size_t n)
+{
+	return aligned_alloc(64, (n + 63) / 64 * 64);
+}
+
+static void *line_calloc(size_t n)
+{
+	void *p = line_alloc(n);
+
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
 static void ring_free(struct snp_ring *r)
 {
 	free(r->buf);
@@ -44,7 +63,7 @@ static int ring_init(struct snp_ring *r, uint32_t cap)
 {
 	memset(r, 0, sizeof(*r));
 	r->cap = cap ? cap : 1;
-	r->buf = malloc(r->cap * sizeof(*r->buf));
+	r->buf = line_alloc(r->cap * sizeof(*r->buf));
 	return r->buf ? 0 : -ENOMEM;
 }
 
@@ -135,16 +154,16 @@ static void ports_destroy(struct snp_ports *ps)
 static struct snp_ports *ports_create(struct snatpool_table *t, int family,
 				      int slot, uint32_t xidx)
 {
-	struct snp_ports *ps = calloc(1, sizeof(*ps));
+	struct snp_ports *ps = line_calloc(sizeof(*ps));
 	uint32_t n = t->nports, words = (n + 63) / 64;
 	bool parity = t->flags & SNATPOOL_TABLE_F_PRESERVE_PARITY;
 
 	if (!ps)
 		return NULL;
 	ps->n = n;
-	ps->bm_owned = calloc(words, 8);
-	ps->bm_rest = calloc(words, 8);
-	ps->owner = malloc((size_t)n * sizeof(*ps->owner));
+	ps->bm_owned = line_calloc((size_t)words * 8);
+	ps->bm_rest = line_calloc((size_t)words * 8);
+	ps->owner = line_alloc((size_t)n * sizeof(*ps->owner));
 	if (pthread_mutex_init(&ps->lock, NULL)) {
 		free(ps->bm_owned);
 		free(ps->bm_rest);
@@ -219,7 +238,8 @@ static void take(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	ps->owner[off] = owner;
 	atomic_store_explicit(&ps->owned, atomic_load_explicit(&ps->owned, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
-	atomic_fetch_add_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
+	if (t->util_raise)
+		atomic_fetch_add_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
 }
 
 static inline bool usable(const struct snp_ports *ps, uint32_t off)
@@ -387,7 +407,8 @@ void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	bm_clr(ps->bm_owned, off);
 	atomic_store_explicit(&ps->owned, atomic_load_explicit(&ps->owned, memory_order_relaxed) - 1,
 			      memory_order_relaxed);
-	atomic_fetch_sub_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
+	if (t->util_raise)
+		atomic_fetch_sub_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
 	if (mode == SNP_FREE_RAW || bm_get(ps->bm_rest, off))
 		return;		/* RAW, or still queued from an earlier rest */
 	if (t->strategy == SNATPOOL_PORTS_RANDOM) {

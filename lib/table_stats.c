@@ -5,8 +5,10 @@
  * address-pooling utilization alarms).
  *
  * Counters live in the shards, under their locks, and are summed on
- * demand; owned ports per protocol slot are atomics, so the alarm can be
- * evaluated inside any port space's critical section.
+ * demand: a claim writes no table-wide counter.  Only with the alarm on
+ * (util_raise) are owned ports per protocol slot also kept in table-wide
+ * atomics, so that the alarm can be evaluated inside any port space's
+ * critical section.
  */
 #include <string.h>
 
@@ -34,17 +36,15 @@ uint64_t snp_slot_capacity(const struct snatpool_table *t)
 	return (uint64_t)t->nports * (t->nfam[0] + t->nfam[1]);
 }
 
-static uint32_t util_pct(const struct snatpool_table *t)
+/* Utilization: the fullest protocol slot, of @owned ports per slot. */
+static uint32_t util_pct(const struct snatpool_table *t, const uint64_t *owned)
 {
 	uint64_t cap = snp_slot_capacity(t), best = 0;
 	int i;
 
-	for (i = 0; i < SNP_NPROTO; i++) {
-		uint64_t o = atomic_load_explicit(&t->hot.owned_slot[i], memory_order_relaxed);
-
-		if (o > best)
-			best = o;
-	}
+	for (i = 0; i < SNP_NPROTO; i++)
+		if (owned[i] > best)
+			best = owned[i];
 	return cap ? (uint32_t)(best * 100 / cap) : 0;
 }
 
@@ -52,8 +52,14 @@ static uint32_t util_pct(const struct snatpool_table *t)
  * protocol slot decides, whichever slot changed. */
 void snp_util_check(struct snatpool_table *t, uint32_t now)
 {
-	uint32_t pct = util_pct(t), exp;
 	struct snatpool_table_event ev;
+	uint64_t owned[SNP_NPROTO];
+	uint32_t pct, exp;
+	int i;
+
+	for (i = 0; i < SNP_NPROTO; i++)
+		owned[i] = atomic_load_explicit(&t->hot.owned_slot[i], memory_order_relaxed);
+	pct = util_pct(t, owned);
 
 	if (pct >= t->util_raise) {
 		exp = 0;
@@ -106,17 +112,15 @@ SNP_API int snatpool_table_stats(struct snatpool_table *t,
 	}
 	used = atomic_load(&t->slot_used);
 	for (i = 0; i < SNP_NPROTO; i++) {
-		uint64_t o = atomic_load(&t->hot.owned_slot[i]);
-
-		owned += o;
+		owned += c.byslot[i];	/* a mapping owns one port */
 		if (used & (1u << i))
-			freep += snp_slot_capacity(t) - o;
+			freep += snp_slot_capacity(t) - c.byslot[i];
 	}
 	ST_SET(st, live_flows, c.live_flows);
 	ST_SET(st, total_mappings, c.mappings);
-	ST_SET(st, total_tcp_mappings, c.byproto[0]);
-	ST_SET(st, total_udp_mappings, c.byproto[1]);
-	ST_SET(st, total_icmp_mappings, c.byproto[2]);
+	ST_SET(st, total_tcp_mappings, c.byslot[0]);
+	ST_SET(st, total_udp_mappings, c.byslot[1]);
+	ST_SET(st, total_icmp_mappings, c.byslot[2]);
 	ST_SET(st, leases, c.leases);
 	ST_SET(st, ports_allocated, owned);
 	ST_SET(st, ports_free, freep);
@@ -141,7 +145,7 @@ SNP_API int snatpool_table_stats(struct snatpool_table *t,
 	ST_SET(st, imports_duplicate, t->imp_dup);
 	ST_SET(st, imports_rejected, t->imp_rejected);
 	pthread_mutex_unlock(&t->ilock);
-	ST_SET(st, util_pct, util_pct(t));
+	ST_SET(st, util_pct, util_pct(t, c.byslot));
 	ST_SET(st, util_alarm, atomic_load(&t->alarm));
 	ST_SET(st, util_raised, atomic_load(&t->util_raised));
 	ST_SET(st, util_cleared, atomic_load(&t->util_cleared));

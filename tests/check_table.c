@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* check_table.c - claim, release, rollback, leases, expiry, permits, counters, events. */
 #include <limits.h>
+#include <pthread.h>
 
 #include "testutil.h"
 #include "table_testutil.h"
@@ -807,6 +808,107 @@ START_TEST(test_stats_sz)
 }
 END_TEST
 
+/*
+ * max_mappings holds exactly under concurrent claims: shards spend it as
+ * credit handed out in batches and take back what others hold when the
+ * table has none left, so 4 threads racing for 1000 mappings get exactly
+ * 1000, whatever the shards' shares; freed mappings give all of it back.
+ */
+struct full_job {
+	struct snatpool_table *t;
+	uint32_t base, n, round;
+	int ok, full, other;
+	bool claimed[600];
+};
+
+static void *full_worker(void *arg)
+{
+	struct full_job *j = arg;
+	uint32_t i;
+
+	for (i = 0; i < j->n; i++) {
+		struct snatpool_flow f = tt_flown(IPPROTO_UDP, j->base + i,
+						  (uint16_t)(1000 + j->round));
+		int err = snatpool_table_claim(j->t, &f, 1, NULL);
+
+		j->claimed[i] = !err;
+		if (!err)
+			j->ok++;
+		else if (err == -SNATPOOL_EFULL)
+			j->full++;
+		else
+			j->other++;
+	}
+	return NULL;
+}
+
+static void *release_worker(void *arg)
+{
+	struct full_job *j = arg;
+	uint32_t i;
+
+	for (i = 0; i < j->n; i++) {
+		struct snatpool_flow f = tt_flown(IPPROTO_UDP, j->base + i,
+						  (uint16_t)(1000 + j->round));
+
+		if (j->claimed[i] && snatpool_table_release(j->t, &f, 2))
+			j->other++;
+	}
+	return NULL;
+}
+
+START_TEST(test_full_threads)
+{
+	struct snatpool *p = tt_pool("198.51.100.1-198.51.100.4", 1024, 65535);
+	SNATPOOL_OPTS(snatpool_table_opts, o, .max_mappings = 1000, .shards = 64);
+	struct snatpool_table *t = mk(p, &o);
+	struct full_job j[4];
+	pthread_t th[4];
+	uint32_t round;
+	int i, ok, full;
+
+	for (round = 0; round < 3; round++) {
+		struct snatpool_table_stats st;
+
+		memset(j, 0, sizeof(j));
+		for (i = 0; i < 4; i++) {
+			j[i] = (struct full_job){ .t = t, .base = (uint32_t)i * 600, .n = 600,
+						  .round = round };
+			ck_assert_int_eq(pthread_create(&th[i], NULL, full_worker, &j[i]), 0);
+		}
+		ok = full = 0;
+		for (i = 0; i < 4; i++) {
+			pthread_join(th[i], NULL);
+			ok += j[i].ok;
+			full += j[i].full;
+			ck_assert_int_eq(j[i].other, 0);
+		}
+		ck_assert_int_eq(ok, 1000);
+		ck_assert_int_eq(full, 1400);
+		st = stats(t);
+		ck_assert_uint_eq(st.total_mappings, 1000);
+		ck_assert_uint_eq(st.table_full, 1401 * round + 1400);	/* and one each round below */
+		/* full: one more claim from any source fails */
+		{
+			struct snatpool_flow f = tt_flown(IPPROTO_UDP, 9999, 7);
+
+			ck_assert_int_eq(snatpool_table_claim(t, &f, 1, NULL), -SNATPOOL_EFULL);
+		}
+		for (i = 0; i < 4; i++)
+			ck_assert_int_eq(pthread_create(&th[i], NULL, release_worker, &j[i]), 0);
+		for (i = 0; i < 4; i++) {
+			pthread_join(th[i], NULL);
+			ck_assert_int_eq(j[i].other, 0);
+		}
+		st = stats(t);
+		ck_assert_uint_eq(st.total_mappings, 0);
+		ck_assert_uint_eq(st.ports_allocated, 0);
+	}
+	snatpool_table_free(t);
+	snatpool_pool_free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("table");
@@ -823,6 +925,7 @@ int main(void)
 	tcase_add_test(tc, test_paired);
 	tcase_add_test(tc, test_spread);
 	tcase_add_test(tc, test_full_and_quota);
+	tcase_add_test(tc, test_full_threads);
 	tcase_add_test(tc, test_lease_timeout);
 	tcase_add_test(tc, test_lookup_burst);
 	tcase_add_test(tc, test_one_source_many_flows);
