@@ -8,7 +8,10 @@
  * (address choice, port allocation, mapping insert, amortized expiry),
  * lease lookups (hash, lock, deadline check, mapping copy) and releases
  * (the mapping becomes an idle lease in the expiry FIFO), single-threaded
- * and with 2 threads (each on its half of the keys).  Memory per lease is
+ * and with 2 threads (each on its half of the keys); claim_scaling_2t and
+ * release_scaling_2t are the 2-thread rates over the 1-thread rates of the
+ * same run (2.0: perfect; on a machine shared with other work, a second
+ * thread may not get a core of its own).  Memory per lease is
  * the growth of resident memory while the first table was created and
  * filled (its arena, mappings and port spaces), divided by N.
  *
