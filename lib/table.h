@@ -245,21 +245,23 @@ struct snatpool_table {
 	 * the cache twice but rarely the TLB */
 	uint8_t  *arena;
 	size_t    arena_sz, slots_sz;
-	_Atomic size_t arena_next;	/* next free chunk offset after the slots */
 	_Atomic(struct snp_ports *) *ports[2];	/* [v6][slot * n + idx] */
 	uint32_t  nfam[2];
 	uint32_t *order[2];		/* address indexes sorted by address */
 	_Atomic uint32_t slot_used;	/* bit per slot */
 	_Atomic uint32_t alarm;
 	_Atomic uint64_t util_raised, util_cleared;
-	struct snp_delta delta;		/* cap 0: off */
-	/* what no shard holds of max_mappings (see snp_shard's credit), and
-	 * owned ports per protocol slot, kept only for the utilization alarm
-	 * (util_raise): a cache line of their own, so that they do not evict
-	 * the read-mostly fields above from other cores */
+	/* cap 0: off; else written by every record: lines of its own */
+	struct snp_delta delta __attribute__((aligned(64)));
+	/* what no shard holds of max_mappings (see snp_shard's credit), the
+	 * arena's next chunk, and owned ports per protocol slot, kept only
+	 * for the utilization alarm (util_raise): cache lines of their own,
+	 * so that they do not evict the read-mostly fields above from other
+	 * cores */
 	struct {
 		_Atomic uint32_t credit;
 		_Atomic uint32_t moves_begun, moves_done;	/* credit in flight */
+		_Atomic size_t arena_next;	/* next free chunk offset after the slots */
 		_Atomic uint64_t owned_slot[SNP_NPROTO];
 	} __attribute__((aligned(64))) hot;
 	/* importer side of the HA stream and snapshot loads, under ilock

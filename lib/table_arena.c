@@ -22,7 +22,7 @@ static struct snp_ent *arena_chunk(struct snatpool_table *t)
 
 	if (!t->arena)
 		return NULL;
-	off = atomic_fetch_add_explicit(&t->arena_next, sz, memory_order_relaxed);
+	off = atomic_fetch_add_explicit(&t->hot.arena_next, sz, memory_order_relaxed);
 	if (off + sz > t->arena_sz)
 		return NULL;	/* spent: later chunks come from malloc() */
 	return (struct snp_ent *)(void *)(t->arena + off);
@@ -56,7 +56,7 @@ int snp_arena_map(struct snatpool_table *t, size_t slots)
 	t->arena_sz = sz;
 	madvise(t->arena, sz, MADV_HUGEPAGE);	/* a hint: fine if refused */
 	t->slots_sz = (slots + 63) / 64 * 64;
-	atomic_store(&t->arena_next, t->slots_sz);
+	atomic_store(&t->hot.arena_next, t->slots_sz);
 	return 0;
 }
 
