@@ -452,8 +452,9 @@ bool snp_ports_owned(const struct snatpool_table *t, const struct snp_ports *ps,
 		     uint16_t port, uint32_t *owner);
 
 /* ---- table_stats.c ---- */
-void snp_event(struct snatpool_table *t, uint32_t type, uint32_t now,
-	       const struct snp_ent *e);
+/* Report @type for @e (NULL: none) to the event hook, there being one. */
+void snp_event_put(struct snatpool_table *t, uint32_t type, uint32_t now,
+		   const struct snp_ent *e);
 /* Raise or clear the utilization alarm after owned ports changed. */
 void snp_util_check(struct snatpool_table *t, uint32_t now);
 uint64_t snp_slot_capacity(const struct snatpool_table *t);
@@ -465,13 +466,13 @@ enum snp_delta_type {
 };
 #define SNP_D_MAGIC	0x44504e53u	/* "SNPD" */
 #define SNP_D_VERSION	1
-/* Queue a record for @e (called with the shard lock, and for records that
- * move a port with that port space's lock too). */
-void snp_delta_emit(struct snatpool_table *t, int type, const struct snp_ent *e,
-		    uint32_t now, const uint8_t *remote, uint16_t rport);
 static inline bool snp_delta_on(const struct snatpool_table *t)
 {
 	return t->delta.cap != 0;
 }
+/* Queue a record for @e, the stream on (called with the shard lock, and
+ * for records that move a port with that port space's lock too). */
+void snp_delta_put(struct snatpool_table *t, int type, const struct snp_ent *e,
+		   uint32_t now, const uint8_t *remote, uint16_t rport);
 
 #endif /* SNP_TABLE_H */

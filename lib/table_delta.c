@@ -32,15 +32,13 @@
 #include "table.h"
 #include "table_record.h"
 
-void snp_delta_emit(struct snatpool_table *t, int type, const struct snp_ent *e,
-		    uint32_t now, const uint8_t *remote, uint16_t rport)
+void snp_delta_put(struct snatpool_table *t, int type, const struct snp_ent *e,
+		   uint32_t now, const uint8_t *remote, uint16_t rport)
 {
 	struct snp_delta *d = &t->delta;
 	uint8_t *r;
 	int family;
 
-	if (!d->cap)
-		return;
 	family = snp_ent_family(e);
 	pthread_mutex_lock(&d->lock);
 	if (d->cnt == d->cap) {		/* the consumer fell behind: drop the oldest */

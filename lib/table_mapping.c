@@ -13,6 +13,23 @@
 #include "table.h"
 #include "table_key.h"
 
+/* The event hook and the HA stream, called only when there is one: a claim
+ * or release without them pays a test each, not a call. */
+static inline void snp_event(struct snatpool_table *t, uint32_t type, uint32_t now,
+			     const struct snp_ent *e)
+{
+	if (t->event_cb)
+		snp_event_put(t, type, now, e);
+}
+
+static inline void snp_delta_emit(struct snatpool_table *t, int type,
+				  const struct snp_ent *e, uint32_t now,
+				  const uint8_t *remote, uint16_t rport)
+{
+	if (snp_delta_on(t))
+		snp_delta_put(t, type, e, now, remote, rport);
+}
+
 static void count_mapping(struct snp_shard *s, const struct snp_ent *e, int d)
 {
 	int slot = snp_proto_slot(e->proto);

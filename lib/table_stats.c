@@ -15,13 +15,11 @@
 #include "table.h"
 #include "table_key.h"
 
-void snp_event(struct snatpool_table *t, uint32_t type, uint32_t now,
-	       const struct snp_ent *e)
+void snp_event_put(struct snatpool_table *t, uint32_t type, uint32_t now,
+		   const struct snp_ent *e)
 {
 	struct snatpool_table_event ev;
 
-	if (!t->event_cb)
-		return;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.now = now;
