@@ -52,6 +52,9 @@ VECTOR_FILES = tests/vectors/README.md \
 	tests/vectors/linux-nf-persistent.jsonl \
 	tests/vectors/linux-nf-persistent-kernel.jsonl \
 	tests/vectors/snatpool-xxh3-v1.jsonl tests/vectors/snatpool-maglev-v1.jsonl \
+	tests/vectors/xpf-legacy-v0.nat64.jsonl \
+	tests/vectors/snatpool-xxh3-v1.nat64.jsonl \
+	tests/vectors/snatpool-maglev-v1.nat64.jsonl \
 	tests/vectors/gen/common.py tests/vectors/gen/check_gen.py \
 	tests/vectors/gen/xpf_legacy_v0.py tests/vectors/gen/xpf_userspace_v1.py \
 	tests/vectors/gen/linux_nf_persistent.py tests/vectors/gen/snatpool_xxh3_v1.py \

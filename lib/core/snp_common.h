@@ -33,6 +33,12 @@ typedef uint64_t snp_u64;
 /* Family bytes as they enter the hashes (and the vector files). */
 #define SNP_FAM4 4
 #define SNP_FAM6 6
+/*
+ * NAT64 (cross-family) key octet: an IPv6 source choosing among the pool's
+ * IPv4 addresses (docs/algorithms.md, "NAT64").  Distinct from 4 and 6 so
+ * that the cross-family choice is not the IPv6 choice taken modulo another n.
+ */
+#define SNP_FAM64 64
 
 /* Little-endian load of 4 octets. */
 static SNP_INLINE snp_u32 snp_load_le32(const snp_u8 *p)

@@ -25,4 +25,16 @@ static SNP_INLINE snp_u32 snp_legacy_v6(const snp_u8 *src, snp_u32 n)
 		snp_load_le32(src + 8) ^ snp_load_le32(src + 12)) % n;
 }
 
+/*
+ * NAT64: the legacy eBPF dataplane (xpf bpf/xdp/xdp_policy.c) passes the
+ * IPv6 source to its IPv4 picker through a 16-octet union whose IPv4 member
+ * overlays octets 0..3: the index is the IPv4 rule applied to the first
+ * four octets of the IPv6 source, over the pool's IPv4 addresses.  Every
+ * source of one /32 gets the same address; that collapse is the rule.
+ */
+static SNP_INLINE snp_u32 snp_legacy_nat64(const snp_u8 *src6, snp_u32 n4)
+{
+	return snp_legacy_v4(src6, n4);
+}
+
 #endif /* SNP_LEGACY_H */

@@ -16,6 +16,10 @@
  *   skip   = XXH3_64bits_withSeed(a, s ^ SNP_MAGLEV_SKIP_SEED) % (M - 1) + 1
  * and the table size M is the pool's (a prime, 262139 by default), fixed
  * whatever the address count, so that a pool change moves few sources.
+ *
+ * NAT64: an IPv6 source hashes with the key octet SNP_FAM64 (as
+ * snp_xxh3_nat64()) into the pool's IPv4 table, which is built exactly as
+ * for IPv4 sources: order independence and minimal movement carry over.
  */
 #ifndef SNP_MAGLEV_H
 #define SNP_MAGLEV_H
@@ -48,6 +52,13 @@ static SNP_INLINE void snp_maglev_perm(snp_u8 fam, const snp_u8 *addr,
 	*offset = (snp_u32)(XXH3_64bits_withSeed(key, len, seed) % m);
 	*skip = (snp_u32)(XXH3_64bits_withSeed(key, len,
 			  seed ^ SNP_MAGLEV_SKIP_SEED) % (m - 1)) + 1;
+}
+
+/* NAT64: the slot of IPv6 source @src6 in the IPv4 table of @m entries. */
+static SNP_INLINE snp_u32 snp_maglev_nat64_slot(const snp_u8 *src6,
+						snp_u64 seed, snp_u32 m)
+{
+	return snp_maglev_slot(SNP_FAM64, src6, seed, m);
 }
 
 #endif /* SNP_MAGLEV_H */

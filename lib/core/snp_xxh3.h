@@ -5,6 +5,9 @@
  *   h = XXH3_64bits_withSeed(fam || src, seed)    fam = 4 or 6 (one octet)
  *   index = high 64 bits of the 128-bit product h * n   (no division)
  *
+ * NAT64 (an IPv6 source, the pool's IPv4 addresses): the same with the key
+ * octet SNP_FAM64 and the 16 source octets, n the IPv4 address count.
+ *
  * XXH3 comes from the system <xxhash.h>, inlined, scalar, without its
  * allocator: nothing is vendored.  BPF has no 128-bit multiply, so there
  * __SIZEOF_INT128__ is hidden from xxhash.h, which then takes its 32-bit
@@ -42,7 +45,7 @@
 static SNP_INLINE snp_u32 snp_xxh3_key(snp_u8 fam, const snp_u8 *src,
 				       snp_u8 key[SNP_KEYMAX + 7])
 {
-	if (fam == SNP_FAM6) {
+	if (fam == SNP_FAM6 || fam == SNP_FAM64) {	/* 16-octet sources */
 		key[0] = fam;
 		__builtin_memcpy(key + 1, src, 16);
 		return 17;
@@ -81,6 +84,13 @@ static SNP_INLINE snp_u32 snp_xxh3_pick(snp_u8 fam, const snp_u8 *src,
 					snp_u64 seed, snp_u32 n)
 {
 	return snp_xxh3_index(snp_xxh3_hash(fam, src, seed), n);
+}
+
+/* NAT64: the IPv4 index (among @n4) of IPv6 source @src6. */
+static SNP_INLINE snp_u32 snp_xxh3_nat64(const snp_u8 *src6, snp_u64 seed,
+					 snp_u32 n4)
+{
+	return snp_xxh3_pick(SNP_FAM64, src6, seed, n4);
 }
 
 #endif /* SNP_XXH3_H */

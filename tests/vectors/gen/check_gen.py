@@ -219,6 +219,28 @@ check("nf_range carry past 32 bits",
 check("nf_range list", common.nf_range(common.parse_spec("10.0.0.1,10.0.0.0")[4]),
       False)
 
+# --- NAT64 models ------------------------------------------------------------
+# The legacy model reads xpf's union with ctypes; it must equal LE32 of the
+# first four octets, and every source of one /32 must share its address.
+src6 = ipaddress.ip_address("2001:db8::1").packed
+check("legacy nat64 2001:db8::1 n=7", legacy.nat64_index(src6, 7),
+      0xB80D0120 % 7)
+check("legacy nat64 == le32 mod n", all(
+      legacy.nat64_index(a.packed, n) == common.le32(a.packed) % n
+      for a in common.nat64_sources() for n in (1, 2, 3, 7, 256, 257, 65536)),
+      True)
+check("legacy nat64 /32 collapse", len({
+      legacy.nat64_index(ipaddress.ip_address("2001:db8:%x::%x" % (i, i * 7)).packed,
+                         257) for i in range(64)}), 1)
+check("xxh3 nat64 key octet", xxh3v1.NAT64_KEY, 64)
+check("xxh3 nat64 differs from the IPv6 key",
+      xxh3v1.hash_nat64(src6, 0) != xxh3v1.hash_src(6, src6, 0), True)
+t4 = common.parse_spec("198.51.100.1-198.51.100.8")[4]
+t4r = list(reversed(t4))
+check("maglev nat64 order independence", all(
+      t4[maglev.pick_nat64(t4, 0, a)] == t4r[maglev.pick_nat64(t4r, 0, a)]
+      for a in common.nat64_sources()), True)
+
 # --- committed files: format ---------------------------------------------
 KEYS = ["schema", "algo", "algo_id", "family", "pool", "seed", "src", "index",
         "address"]
@@ -230,6 +252,40 @@ FILES = {
     "snatpool-xxh3-v1.jsonl": ("snatpool-xxh3-v1", xxh3v1),
     "snatpool-maglev-v1.jsonl": ("snatpool-maglev-v1", maglev),
 }
+KEYS_X = ["schema", "algo", "algo_id", "family", "xfamily", "pool", "seed",
+          "src", "index", "address"]
+FILES_X = {             # cross-family (NAT64) lines, schema /2
+    "xpf-legacy-v0.nat64.jsonl": ("xpf-legacy-v0", legacy),
+    "snatpool-xxh3-v1.nat64.jsonl": ("snatpool-xxh3-v1", xxh3v1),
+    "snatpool-maglev-v1.nat64.jsonl": ("snatpool-maglev-v1", maglev),
+}
+for name, (algo, _) in FILES_X.items():
+    path = os.path.join(VECTORS, name)
+    if not os.path.exists(path):
+        check("%s present" % name, False, True)
+        continue
+    bad = lines = 0
+    with open(path) as f:
+        for text in f:
+            lines += 1
+            v = json.loads(text)
+            src = ipaddress.ip_address(v["src"])
+            address = ipaddress.ip_address(v["address"])
+            ok = (list(v) == KEYS_X and v["schema"] == common.SCHEMA_XFAMILY and
+                  v["algo"] == algo and v["algo_id"] == common.ALGO_IDS[algo] and
+                  v["family"] == 6 and v["xfamily"] == 4 and
+                  src.version == 6 and address.version == 4 and
+                  text == common.line_xfamily(algo, v["pool"], v["seed"], src,
+                                              v["index"], address) + "\n")
+            addrs = common.parse_spec(v["pool"])[4] if ok else []
+            ok = ok and 0 <= v["index"] < len(addrs) and addrs[v["index"]] == address
+            if not ok:
+                bad += 1
+                if bad <= 3:
+                    print("FAIL %s:%d: %s" % (name, lines, text.rstrip()))
+    check("%s: %d lines well-formed" % (name, lines), bad, 0)
+    check("%s: < 2 MB" % name, os.path.getsize(path) < 2_000_000, True)
+
 specs = {}
 for name, (algo, _) in FILES.items():
     path = os.path.join(VECTORS, name)
@@ -272,6 +328,17 @@ if "--full" in sys.argv[1:]:
             mod_main()
         finally:
             sys.stdout = saved
+        with open(os.path.join(VECTORS, name)) as f:
+            check("%s regenerates identically" % name, out.getvalue() == f.read(),
+                  True)
+    for name, (algo, mod) in FILES_X.items():
+        out = io.StringIO()
+        saved, sys.stdout = sys.stdout, out
+        saved_argv, sys.argv = sys.argv, [sys.argv[0], "--nat64"]
+        try:
+            mod.main()
+        finally:
+            sys.stdout, sys.argv = saved, saved_argv
         with open(os.path.join(VECTORS, name)) as f:
             check("%s regenerates identically" % name, out.getvalue() == f.read(),
                   True)

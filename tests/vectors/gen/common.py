@@ -13,6 +13,10 @@ or call the library.  This module holds what they share:
   * line(): one vector line in the frozen format
     {"schema":"snatpool-vectors/1","algo":...,"algo_id":...,"family":...,
      "pool":...,"seed":...,"src":...,"index":...,"address":...}
+  * line_xfamily() and generate_nat64(): cross-family (NAT64) lines, schema
+    snatpool-vectors/2, which adds "xfamily" (the family of "address")
+    after "family"; a /1 reader refuses the schema instead of checking the
+    line as a single-family one.
 """
 
 import collections
@@ -23,6 +27,7 @@ import random
 import sys
 
 SCHEMA = "snatpool-vectors/1"
+SCHEMA_XFAMILY = "snatpool-vectors/2"   # cross-family lines (NAT64)
 MAX_ADDRS = 65536       # per family, as SNATPOOL_MAX_ADDRS
 U64 = (1 << 64) - 1
 
@@ -300,6 +305,69 @@ def generate(algo, pick, seeds=(0,), few_seeds=(), nf_only=False):
                     if not 0 <= i < len(addrs):
                         raise AssertionError("index %d out of range" % i)
                     yield line(algo, spec, seed, src, i, addrs[i])
+
+
+# ---------------------------------------------------------------------------
+# NAT64: IPv6 sources, the pool's IPv4 addresses
+# ---------------------------------------------------------------------------
+
+def line_xfamily(algo, pool, seed, src, index, address):
+    """One cross-family line: schema /2, "xfamily" after "family"."""
+    if not 0 <= seed <= U64:
+        raise ValueError("seed out of u64 range")
+    return json.dumps({
+        "schema": SCHEMA_XFAMILY,
+        "algo": algo,
+        "algo_id": ALGO_IDS[algo],
+        "family": src.version,
+        "xfamily": address.version,
+        "pool": pool,
+        "seed": seed,
+        "src": str(src),
+        "index": index,
+        "address": str(address),
+    }, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=None)
+def nat64_sources():
+    """The IPv6 sources of the single-family cases, then sources that share
+    their first 32 bits (whole /32s: where xpf-legacy-v0's NAT64 rule
+    collapses) or differ only there."""
+    out = list(sources(6))
+    rng = random.Random(0x5A7C6404)
+    for prefix in ("2001:db8:6464::", "64:ff9b::", "2a00:1450::"):
+        base = int(ipaddress.IPv6Address(prefix))
+        out += [_v6(base | rng.getrandbits(96)) for _ in range(6)]
+    low = rng.getrandbits(96)
+    out += [_v6(rng.getrandbits(32) << 96 | low) for _ in range(6)]
+    dup = [a for a, c in collections.Counter(out).items() if c > 1]
+    assert not dup, "duplicate source %s" % dup
+    return tuple(out)
+
+
+def few_nat64_sources(count=12):
+    s = nat64_sources()
+    step = max(1, len(s) // count)
+    return s[::step][:count]
+
+
+def generate_nat64(algo, pick, seeds=(0,), few_seeds=()):
+    """Yield the NAT64 lines of @algo: pick(addrs4, seed, src6) -> index
+    among the pool's IPv4 addresses.  Every pool that holds IPv4 addresses
+    is crossed with every NAT64 source under each seed of @seeds, with
+    few_nat64_sources() under @few_seeds."""
+    for spec in all_pools():
+        addrs = parse_spec(spec)[4]
+        if not addrs:
+            continue
+        for seed in list(seeds) + list(few_seeds):
+            srcs = nat64_sources() if seed in seeds else few_nat64_sources()
+            for src in srcs:
+                i = pick(addrs, seed, src)
+                if not 0 <= i < len(addrs):
+                    raise AssertionError("index %d out of range" % i)
+                yield line_xfamily(algo, spec, seed, src, i, addrs[i])
 
 
 # Octet helpers shared by the models.

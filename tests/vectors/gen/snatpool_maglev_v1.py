@@ -12,8 +12,13 @@ plain-Python Maglev table written from docs/algorithms.md alone.
              order; each entry holds the configured-order index
     index  = table[mulhi(XXH3(fam || src, s), M)]
 
+NAT64 (--nat64): an IPv6 source looks up the pool's IPv4 table (built as
+above, fam 4) at mulhi(XXH3(64 || src6, s), M).
+
 Usage: /usr/bin/python3 tests/vectors/gen/snatpool_maglev_v1.py \\
            > tests/vectors/snatpool-maglev-v1.jsonl
+       /usr/bin/python3 tests/vectors/gen/snatpool_maglev_v1.py --nat64 \\
+           > tests/vectors/snatpool-maglev-v1.nat64.jsonl
 Depends on: python3-xxhash (check_gen.py proves it first).
 
 Cost: the population is pure Python, a fraction of a second per table of
@@ -102,9 +107,18 @@ def pick(fam, addrs, seed, src):
     return index(fam, src.packed, addrs, seed)
 
 
+def pick_nat64(addrs4, seed, src):
+    t = table(4, addrs4, seed)
+    return t[common.mulhi(xxh3v1.hash_nat64(src.packed, seed), len(t))]
+
+
 def main():
-    common.emit(common.generate(ALGO, pick, seeds=(0,),
-                                few_seeds=common.SEEDS[1:]))
+    if sys.argv[1:] == ["--nat64"]:
+        common.emit(common.generate_nat64(ALGO, pick_nat64, seeds=(0,),
+                                          few_seeds=common.SEEDS[1:]))
+    else:
+        common.emit(common.generate(ALGO, pick, seeds=(0,),
+                                    few_seeds=common.SEEDS[1:]))
 
 
 if __name__ == "__main__":

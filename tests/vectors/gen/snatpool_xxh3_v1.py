@@ -5,8 +5,15 @@
     h     = XXH3_64bits_withSeed(fam || src, seed)
     index = mulhi(h, n)                 (high 64 bits of the 128-bit product)
 
+NAT64 (--nat64): an IPv6 source among the pool's IPv4 addresses,
+
+    h     = XXH3_64bits_withSeed(64 || src6, seed)   (key octet 64, 17 octets)
+    index = mulhi(h, n4)
+
 Usage: /usr/bin/python3 tests/vectors/gen/snatpool_xxh3_v1.py \\
            > tests/vectors/snatpool-xxh3-v1.jsonl
+       /usr/bin/python3 tests/vectors/gen/snatpool_xxh3_v1.py --nat64 \\
+           > tests/vectors/snatpool-xxh3-v1.nat64.jsonl
 Depends on: python3-xxhash (apt; it links the system libxxhash).  Run
 check_gen.py first: it proves that module against xxHash's own vectors.
 """
@@ -29,9 +36,18 @@ def xxh3(data, seed):
     return xxhash.xxh3_64_intdigest(data, seed=seed)
 
 
+NAT64_KEY = 64          # key octet of an IPv6 source choosing an IPv4 address
+
+
 def hash_src(fam, src, seed):
     key = bytes([fam]) + src
     assert len(key) == (5 if fam == 4 else 17)
+    return xxh3(key, seed)
+
+
+def hash_nat64(src6, seed):
+    key = bytes([NAT64_KEY]) + src6
+    assert len(key) == 17
     return xxh3(key, seed)
 
 
@@ -43,9 +59,17 @@ def pick(fam, addrs, seed, src):
     return index(fam, src.packed, len(addrs), seed)
 
 
+def pick_nat64(addrs4, seed, src):
+    return common.mulhi(hash_nat64(src.packed, seed), len(addrs4))
+
+
 def main():
-    common.emit(common.generate(ALGO, pick, seeds=(0,),
-                                few_seeds=common.SEEDS[1:]))
+    if sys.argv[1:] == ["--nat64"]:
+        common.emit(common.generate_nat64(ALGO, pick_nat64, seeds=(0,),
+                                          few_seeds=common.SEEDS[1:]))
+    else:
+        common.emit(common.generate(ALGO, pick, seeds=(0,),
+                                    few_seeds=common.SEEDS[1:]))
 
 
 if __name__ == "__main__":

@@ -6,11 +6,21 @@
     IPv6: index = (LE32(src[0..3]) ^ LE32(src[4..7]) ^ LE32(src[8..11])
                    ^ LE32(src[12..15])) mod n
 
+NAT64 (--nat64): a model of xpf's eBPF C (bpf/xdp/xdp_policy.c at
+c0a047ea): the NAT64 branch hands nat_pool_alloc_v4() `meta->src_ip.v4`,
+the __be32 member of a union { __be32 v4; __u8 v6[16]; } holding the IPv6
+source, and address-persistent pools take `((__u32)src_ip) % num_ips` over
+the pool's IPv4 addresses.  The model builds that union with ctypes on an
+x86-like (little-endian) host, so the load is the C program's own.
+
 Usage: /usr/bin/python3 tests/vectors/gen/xpf_legacy_v0.py \\
            > tests/vectors/xpf-legacy-v0.jsonl
+       /usr/bin/python3 tests/vectors/gen/xpf_legacy_v0.py --nat64 \\
+           > tests/vectors/xpf-legacy-v0.nat64.jsonl
 Depends on: nothing but the Python standard library.
 """
 
+import ctypes
 import os
 import sys
 
@@ -34,8 +44,30 @@ def pick(fam, addrs, seed, src):
     return index(fam, src.packed, len(addrs))
 
 
+class IpAddr(ctypes.Union):
+    """xpf's struct ip_addr (bpf/headers/xpf_common.h)."""
+    _fields_ = [("v4", ctypes.c_uint32), ("v6", ctypes.c_uint8 * 16)]
+
+
+def nat64_index(src6, num_ips):
+    """nat_pool_alloc_v4(pool, meta->src_ip.v4, ...) with addr_persistent."""
+    if sys.byteorder != "little":
+        raise SystemExit("the model needs a little-endian host (xpf runs on x86)")
+    u = IpAddr()
+    ctypes.memmove(u.v6, src6, 16)
+    src_ip = u.v4                       # __be32, as the program reads it
+    return (src_ip & 0xFFFFFFFF) % num_ips
+
+
+def pick_nat64(addrs4, seed, src):
+    return nat64_index(src.packed, len(addrs4))
+
+
 def main():
-    common.emit(common.generate(ALGO, pick))
+    if sys.argv[1:] == ["--nat64"]:
+        common.emit(common.generate_nat64(ALGO, pick_nat64))
+    else:
+        common.emit(common.generate(ALGO, pick))
 
 
 if __name__ == "__main__":
