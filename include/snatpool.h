@@ -224,6 +224,40 @@ SNATPOOL_API int snatpool_select_burst(const struct snatpool *pool, int family,
 				       const uint8_t *srcs, size_t count,
 				       uint32_t algo, uint32_t *indexes);
 
+/* ---- NAT64: cross-family selection (docs/algorithms.md, "NAT64") ---- */
+
+/**
+ * snatpool_select_nat64() - choose the IPv4 pool address for an IPv6 source
+ * @pool:   as snatpool_select() (read-only, shared by threads; the IPv4
+ *          Maglev table may be built on first use)
+ * @src6:   the IPv6 source, 16 octets, network order
+ * @algo:   SNATPOOL_ALGO_*, 0 for the pool's default
+ * @index:  NULL, or receives the index in the pool's IPv4 configured order
+ * @addr4:  NULL, or receives the chosen IPv4 address (4 octets)
+ * NAT64 (RFC 6146): the IPv6 source chooses among the pool's IPv4
+ * addresses, by the algorithm's NAT64 rule.  xpf-legacy-v0,
+ * snatpool-xxh3-v1 and snatpool-maglev-v1 have one; the others refuse.
+ * snatpool_select() is unchanged: it still chooses within the source's
+ * own family.
+ * Return: 0; -SNATPOOL_ENONAT64 (@algo has no NAT64 rule: never a guess);
+ * -SNATPOOL_ENOFAMILY (@pool has no IPv4 address); -SNATPOOL_EALGO
+ * (unknown @algo); -ENOMEM (first Maglev use only); -EINVAL.
+ */
+SNATPOOL_API int snatpool_select_nat64(const struct snatpool *pool,
+				       const uint8_t *src6, uint32_t algo,
+				       uint32_t *index, uint8_t *addr4);
+
+/**
+ * snatpool_select_nat64_burst() - snatpool_select_nat64() for @count sources
+ * @srcs6:   @count IPv6 sources packed back to back (16 octets each)
+ * @indexes: receives @count indexes in the IPv4 configured order
+ * Return: @count (as int, so @count must be <= INT_MAX), or the error
+ * snatpool_select_nat64() would give; on error @indexes is unspecified.
+ */
+SNATPOOL_API int snatpool_select_nat64_burst(const struct snatpool *pool,
+					     const uint8_t *srcs6, size_t count,
+					     uint32_t algo, uint32_t *indexes);
+
 /**
  * snatpool_maglev_table() - the Maglev table of @family, for dataplanes
  * @table: receives a pointer to @size 16-bit configured-order indexes
@@ -921,6 +955,7 @@ enum snatpool_error {
 	SNATPOOL_ECONFLICT,	/* tuple owned by another source */
 	SNATPOOL_EGEOMETRY,	/* port block geometry does not fit */
 	SNATPOOL_EMAGLEV,	/* Maglev size not a prime >= the address count */
+	SNATPOOL_ENONAT64,	/* algorithm has no NAT64 (cross-family) rule */
 	SNATPOOL_EERR_END	/* first unused code */
 };
 

@@ -29,6 +29,7 @@ static const char *const snp_errstr[SNATPOOL_EERR_END - SNATPOOL_EADDR] = {
 	[SNATPOOL_ECONFLICT - SNATPOOL_EADDR] = "translated tuple owned by another source",
 	[SNATPOOL_EGEOMETRY - SNATPOOL_EADDR] = "port block geometry does not fit the pool",
 	[SNATPOOL_EMAGLEV - SNATPOOL_EADDR]   = "Maglev table size must be a prime >= the address count",
+	[SNATPOOL_ENONAT64 - SNATPOOL_EADDR]  = "algorithm has no NAT64 (IPv6 source, IPv4 pool) rule",
 };
 
 SNP_API const char *snatpool_strerror(int err)

@@ -11,4 +11,5 @@ tools_snatpool_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS)
 tools_snatpool_LDADD = lib/libsnatpool.la $(LIBCRYPTO_LIBS)
 
 dist_man_MANS = man/snatpool.1 man/snatpool_pool.3 man/snatpool_select.3 \
+	man/snatpool_select_nat64.3 \
 	man/snatpool_algo.3 man/snatpool_vectors.3 man/snatpool_strerror.3

@@ -43,6 +43,7 @@ const (
 	ErrConflict  Code = C.SNATPOOL_ECONFLICT  // tuple owned by another source
 	ErrGeometry  Code = C.SNATPOOL_EGEOMETRY  // port block geometry does not fit
 	ErrMaglev    Code = C.SNATPOOL_EMAGLEV    // Maglev size not a prime >= the address count
+	ErrNoNAT64   Code = C.SNATPOOL_ENONAT64   // algorithm has no NAT64 (cross-family) rule
 )
 
 // Error returns the library's text for the code (snatpool_strerror).

@@ -67,7 +67,7 @@ class InvalidInput(Error, ValueError):
 _BAD_INPUT = {getattr(Code, n) for n in (
     "EADDR", "ERANGE", "EPREFIX", "EDUP", "EPORT", "EEMPTY", "ELIMIT",
     "EFAMILY", "ENOFAMILY", "EALGO", "ENOTRANGE", "EVECTOR", "ESYNTAX",
-    "EMAGLEV", "EGEOMETRY", "ESNAPSHOT", "EDELTA") if hasattr(Code, n)}
+    "EMAGLEV", "EGEOMETRY", "ESNAPSHOT", "EDELTA", "ENONAT64") if hasattr(Code, n)}
 _BAD_INPUT |= {_errno.EINVAL, _errno.ERANGE, _errno.EPROTONOSUPPORT}
 
 
