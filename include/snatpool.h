@@ -860,6 +860,16 @@ SNATPOOL_API long snatpool_portblock_reverse(const struct snatpool_portblock *pb
  */
 #define SNATPOOL_VECTORS_SCHEMA "snatpool-vectors/1"
 
+/*
+ * Cross-family lines (NAT64, snatpool_select_nat64()) carry this schema and
+ * one more key, "xfamily" (the family of "address" and of the addresses
+ * "index" counts in), after "family":
+ *   {"schema":"snatpool-vectors/2",...,"family":6,"xfamily":4,...}
+ * A reader of /1 only refuses them (unknown schema) instead of checking
+ * them as single-family lines.  This library reads both.
+ */
+#define SNATPOOL_VECTORS_SCHEMA_XFAMILY "snatpool-vectors/2"
+
 /**
  * snatpool_vectors_write() - write the deterministic edge-case vectors of
  * @algo to file descriptor @fd (pool sizes 1, 2, 3, 5, 7, 64, 255, 256,

@@ -6,7 +6,8 @@
  * Line format (include/snatpool.h): one flat JSON object a line.  The
  * reader takes keys in any order, ignores unknown keys with scalar values,
  * and calls anything else malformed; it reads exactly @len octets and
- * never past them.
+ * never past them.  Schema /1 is single-family; /2 adds "xfamily" for
+ * cross-family (NAT64) lines (tests/vectors/README.md).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -29,7 +30,7 @@ struct snp_jv {
 };
 
 enum { JV_SCHEMA, JV_ALGO, JV_ALGO_ID, JV_FAMILY, JV_POOL, JV_SEED, JV_SRC,
-       JV_INDEX, JV_ADDRESS, JV_N };
+       JV_INDEX, JV_ADDRESS, JV_XFAMILY, JV_N };
 
 struct snp_jparse {
 	const char *p, *end;
@@ -328,7 +329,7 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 		[JV_ALGO_ID] = { "algo_id", false }, [JV_FAMILY] = { "family", false },
 		[JV_POOL] = { "pool", true }, [JV_SEED] = { "seed", false },
 		[JV_SRC] = { "src", true }, [JV_INDEX] = { "index", false },
-		[JV_ADDRESS] = { "address", true },
+		[JV_ADDRESS] = { "address", true }, [JV_XFAMILY] = { "xfamily", false },
 	};
 	static const int required[] = { JV_SCHEMA, JV_FAMILY, JV_POOL, JV_SEED,
 					JV_SRC, JV_INDEX, JV_ADDRESS };
@@ -336,7 +337,8 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 	struct snatpool *pool;
 	struct snatpool_diag diag;
 	uint8_t src[16], want[16], got[16];
-	int sfam, afam, algo, err, rc;
+	int sfam, afam, xfam, algo, err, rc;
+	bool nat64;
 	uint32_t idx;
 	char emsg[96];
 	size_t k;
@@ -353,7 +355,23 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 			rc = snp_vfail(res, mal, "missing key \"%s\"", jv[required[k]].key);
 			goto out;
 		}
-	if (strcmp(jv[JV_SCHEMA].str, SNATPOOL_VECTORS_SCHEMA)) {
+	/*
+	 * /1: single-family lines.  /2 adds "xfamily", the family of "address"
+	 * (cross-family lines, NAT64); a /1 reader refuses /2 by its schema,
+	 * so a /2 line is never checked as a single-family one.
+	 */
+	if (!strcmp(jv[JV_SCHEMA].str, SNATPOOL_VECTORS_SCHEMA)) {
+		if (jv[JV_XFAMILY].seen) {
+			rc = snp_vfail(res, mal, "\"xfamily\" needs schema \"%s\"",
+				       SNATPOOL_VECTORS_SCHEMA_XFAMILY);
+			goto out;
+		}
+	} else if (!strcmp(jv[JV_SCHEMA].str, SNATPOOL_VECTORS_SCHEMA_XFAMILY)) {
+		if (!jv[JV_XFAMILY].seen) {
+			rc = snp_vfail(res, mal, "missing key \"xfamily\"");
+			goto out;
+		}
+	} else {
 		rc = snp_vfail(res, mal, "unknown schema \"%.60s\"", jv[JV_SCHEMA].str);
 		goto out;
 	}
@@ -388,7 +406,20 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 		rc = snp_vfail(res, mal, "family does not match src \"%.60s\"", jv[JV_SRC].str);
 		goto out;
 	}
-	if (snatpool_addr_parse(jv[JV_ADDRESS].str, &afam, want) || afam != sfam) {
+	xfam = sfam;
+	if (jv[JV_XFAMILY].seen) {
+		if (jv[JV_XFAMILY].num != 4 && jv[JV_XFAMILY].num != 6) {
+			rc = snp_vfail(res, mal, "xfamily is neither 4 nor 6");
+			goto out;
+		}
+		xfam = jv[JV_XFAMILY].num == 4 ? AF_INET : AF_INET6;
+		if (sfam == AF_INET && xfam == AF_INET6) {
+			rc = snp_vfail(res, mal, "no selection of IPv6 addresses for IPv4 sources");
+			goto out;
+		}
+	}
+	nat64 = sfam != xfam;
+	if (snatpool_addr_parse(jv[JV_ADDRESS].str, &afam, want) || afam != xfam) {
 		rc = snp_vfail(res, mal, "address: malformed or of another family \"%.60s\"",
 			       jv[JV_ADDRESS].str);
 		goto out;
@@ -398,7 +429,7 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 		goto out;
 	}
 	res->want_index = (uint32_t)jv[JV_INDEX].num;
-	snatpool_addr_format(sfam, want, res->want_addr, sizeof(res->want_addr));
+	snatpool_addr_format(xfam, want, res->want_addr, sizeof(res->want_addr));
 
 	err = snp_vcache_get(cache, jv[JV_POOL].big ? jv[JV_POOL].big : jv[JV_POOL].str,
 			     jv[JV_SEED].num, &pool, &diag);
@@ -406,14 +437,18 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 		rc = snp_vfail(res, mal, "pool: %.63s: %s", diag.token, snatpool_strerror(err));
 		goto out;
 	}
-	err = snatpool_select(pool, sfam, src, (uint32_t)algo, &idx, got);
+	if (nat64)
+		err = snatpool_select_nat64(pool, src, (uint32_t)algo, &idx, got);
+	else
+		err = snatpool_select(pool, sfam, src, (uint32_t)algo, &idx, got);
 	if (err) {
-		rc = snp_vfail(res, mal, "select: %s", snatpool_strerror(err));
+		rc = snp_vfail(res, mal, "%s: %s", nat64 ? "select_nat64" : "select",
+			       snatpool_strerror(err));
 		goto out;
 	}
 	res->got_index = idx;
-	snatpool_addr_format(sfam, got, res->got_addr, sizeof(res->got_addr));
-	if (idx != res->want_index || memcmp(got, want, (size_t)snp_alen(sfam))) {
+	snatpool_addr_format(xfam, got, res->got_addr, sizeof(res->got_addr));
+	if (idx != res->want_index || memcmp(got, want, (size_t)snp_alen(xfam))) {
 		res->status = 1;
 		snprintf(res->msg, sizeof(res->msg),
 			 "mismatch: want index %u address %s, got index %u address %s",

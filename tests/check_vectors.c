@@ -51,6 +51,7 @@ static char cached_key[65536 + 32];
 static void check_burst(const char *line)
 {
 	static char pool[65536], seed[32], src[64], algo[8], index[16], key[65536 + 32];
+	char xfam[8];
 	uint8_t s[16];
 	uint32_t got;
 	int fam;
@@ -67,8 +68,12 @@ static void check_burst(const char *line)
 		strcpy(cached_key, key);
 	}
 	fam = tu_addr(src, s);
-	ck_assert_int_eq(snatpool_select_burst(cached, fam, s, 1,
-					       (uint32_t)atoi(algo), &got), 1);
+	if (!field(line, "xfamily", xfam, sizeof(xfam)) && atoi(xfam) == 4 && fam == AF_INET6)
+		ck_assert_int_eq(snatpool_select_nat64_burst(cached, s, 1,
+							     (uint32_t)atoi(algo), &got), 1);
+	else
+		ck_assert_int_eq(snatpool_select_burst(cached, fam, s, 1,
+						       (uint32_t)atoi(algo), &got), 1);
 	ck_assert_msg(got == (uint32_t)strtoul(index, NULL, 10), "burst: %s", line);
 }
 
@@ -230,6 +235,63 @@ START_TEST(test_line_checker)
 }
 END_TEST
 
+/* Schema /2: cross-family (NAT64) lines and what makes them malformed. */
+#define X2 "{\"schema\":\"snatpool-vectors/2\",\"algo\":\"xpf-legacy-v0\",\"algo_id\":1,"
+#define XPOOL "\"pool\":\"198.51.100.1-198.51.100.7,2001:db8::/126\",\"seed\":0,"
+START_TEST(test_xfamily_lines)
+{
+	/* 2001:db8::1: octets 20 01 0d b8, LE32 0xb80d0120 = 3087860000 = 7 * 441122857 + 1 */
+	static const char good[] = X2 "\"family\":6,\"xfamily\":4," XPOOL
+		"\"src\":\"2001:db8::1\",\"index\":1,\"address\":\"198.51.100.2\"}";
+	/* xfamily == family: as a /1 line; 10.0.0.3: LE32 0x0300000a mod 7 = 6 */
+	static const char same[] = X2 "\"family\":4,\"xfamily\":4," XPOOL
+		"\"src\":\"10.0.0.3\",\"index\":6,\"address\":\"198.51.100.7\"}";
+	static const char wrong[] = X2 "\"family\":6,\"xfamily\":4," XPOOL
+		"\"src\":\"2001:db8::1\",\"index\":5,\"address\":\"198.51.100.6\"}";
+	static const char *const malformed[] = {
+		/* /2 without xfamily */
+		X2 "\"family\":6," XPOOL
+		"\"src\":\"2001:db8::1\",\"index\":6,\"address\":\"198.51.100.7\"}",
+		/* xfamily in a /1 line */
+		"{\"schema\":\"snatpool-vectors/1\",\"algo_id\":1,\"family\":6,\"xfamily\":4,"
+		XPOOL "\"src\":\"2001:db8::1\",\"index\":6,\"address\":\"198.51.100.7\"}",
+		/* IPv4 source, IPv6 address: no such selection */
+		X2 "\"family\":4,\"xfamily\":6," XPOOL
+		"\"src\":\"10.0.0.3\",\"index\":0,\"address\":\"2001:db8::\"}",
+		/* xfamily neither 4 nor 6 */
+		X2 "\"family\":6,\"xfamily\":5," XPOOL
+		"\"src\":\"2001:db8::1\",\"index\":6,\"address\":\"198.51.100.7\"}",
+		/* address not of xfamily */
+		X2 "\"family\":6,\"xfamily\":4," XPOOL
+		"\"src\":\"2001:db8::1\",\"index\":1,\"address\":\"2001:db8::1\"}",
+		/* an algorithm without a NAT64 rule */
+		"{\"schema\":\"snatpool-vectors/2\",\"algo_id\":2,\"family\":6,\"xfamily\":4,"
+		XPOOL "\"src\":\"2001:db8::1\",\"index\":6,\"address\":\"198.51.100.7\"}",
+		/* a pool without IPv4 addresses */
+		X2 "\"family\":6,\"xfamily\":4,\"pool\":\"2001:db8::/126\",\"seed\":0,"
+		"\"src\":\"2001:db8::1\",\"index\":0,\"address\":\"198.51.100.1\"}",
+	};
+	struct snatpool_vector_result r;
+	size_t i;
+
+	ck_assert_int_eq(snatpool_vector_check(good, strlen(good), &r), 0);
+	ck_assert_str_eq(r.got_addr, "198.51.100.2");
+	ck_assert_int_eq(snatpool_vector_check(same, strlen(same), &r), 0);
+	ck_assert_int_eq(snatpool_vector_check(wrong, strlen(wrong), &r), 1);
+	ck_assert_uint_eq(r.got_index, 1);
+	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+		int rc = snatpool_vector_check(malformed[i], strlen(malformed[i]), &r);
+
+		ck_assert_msg(rc == -SNATPOOL_EVECTOR, "line %zu: rc %d", i, rc);
+		ck_assert_str_ne(r.msg, "");
+	}
+	ck_assert_ptr_nonnull(strstr(r.msg, "no address of"));	/* ENOFAMILY named */
+	snatpool_vector_check(malformed[5], strlen(malformed[5]), &r);
+	ck_assert_ptr_nonnull(strstr(r.msg, "NAT64"));
+	ck_assert_str_eq(SNATPOOL_VECTORS_SCHEMA_XFAMILY, "snatpool-vectors/2");
+}
+END_TEST
+
 struct seen {
 	size_t lines[8];
 	size_t n;
@@ -276,6 +338,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_line_checker);
+	tcase_add_test(tc, test_xfamily_lines);
 	tcase_add_test(tc, test_verify_line_numbers);
 	tcase_add_test(tc, test_generator_roundtrip);
 	tcase_add_test(tc, test_committed_files);
