@@ -142,6 +142,19 @@ size_t cli_reader_bad(const struct cli_reader *r);
 size_t cli_batch_select(const struct snatpool *pool, uint32_t algo,
 			struct cli_batch *b);
 
+/* ---- NAT64 (cli_nat64.c): --nat64, IPv6 sources, IPv4 pool addresses ---- */
+
+/* Check once that @algo has a NAT64 rule and @pool IPv4 addresses; usage error otherwise. */
+void cli_pool_check_nat64(const struct snatpool *pool, uint32_t algo, const char *opt);
+/* Usage error for an IPv4 source: --nat64 takes IPv6 sources only. */
+void cli_nat64_require_v6(const struct cli_src *s);
+/*
+ * NAT64 selection for every source of @b (all IPv6, else a usage error):
+ * index[] in the IPv4 configured order, err[].  Returns how many failed.
+ */
+size_t cli_batch_select_nat64(const struct snatpool *pool, uint32_t algo,
+			      struct cli_batch *b);
+
 /* ---- commands --------------------------------------------------------- */
 
 int cmd_select(int argc, char **argv);

@@ -33,6 +33,9 @@ static const char bench_usage[] =
 "  evp_sha256_ns.v4   evp_sha256_ns.v6    the peer: OpenSSL EVP SHA-256 of the\n"
 "                                         45 (57) octets xpf-userspace-v1 hashes\n"
 "  ratio.xpf-userspace-v1.evp.v4 (.v6)    select_ns of xpf-userspace-v1 / peer\n"
+"  select_ns.ALGO.nat64  burst_ns.ALGO.nat64   snatpool_select_nat64() (and its\n"
+"                        burst) of IPv6 sources over the 64 IPv4 addresses,\n"
+"                        for the algorithms that have a NAT64 rule\n"
 "Each figure is the best of R runs of N selections.\n"
 "\n"
 "  --n N        selections per run (default 131072)\n"
@@ -93,6 +96,27 @@ static void bench_inputs(struct bench *b)
 	}
 }
 
+/* fam BENCH_NAT64: IPv6 sources, snatpool_select_nat64() and its burst. */
+#define BENCH_NAT64 (-64)
+
+static double bench_nat64_run(struct bench *b, uint32_t algo)
+{
+	uint64_t i, acc = 0;
+	uint32_t index;
+	double t0, t1;
+
+	t0 = bench_now();
+	for (i = 0; i < b->n; i++) {
+		if (snatpool_select_nat64(b->pool, b->src6 + (i & (BENCH_NSRC - 1)) * 16,
+					  algo, &index, NULL) < 0)
+			return -1;
+		acc += index;
+	}
+	t1 = bench_now();
+	bench_sink += acc;
+	return (t1 - t0) / (double)b->n;
+}
+
 /* One timed run of snatpool_select(); ns per selection, < 0 on error. */
 static double bench_select_run(struct bench *b, int fam, uint32_t algo)
 {
@@ -102,6 +126,8 @@ static double bench_select_run(struct bench *b, int fam, uint32_t algo)
 	uint32_t index;
 	double t0, t1;
 
+	if (fam == BENCH_NAT64)
+		return bench_nat64_run(b, algo);
 	t0 = bench_now();
 	for (i = 0; i < b->n; i++) {
 		if (snatpool_select(b->pool, fam, src + (i & (BENCH_NSRC - 1)) * alen,
@@ -122,8 +148,11 @@ static double bench_burst_run(struct bench *b, int fam, uint32_t algo)
 
 	t0 = bench_now();
 	for (i = 0; i < rounds; i++) {
-		if (snatpool_select_burst(b->pool, fam, src, BENCH_NSRC, algo,
-					  b->idx) != (int)BENCH_NSRC)
+		int rc = fam == BENCH_NAT64 ?
+			snatpool_select_nat64_burst(b->pool, b->src6, BENCH_NSRC, algo, b->idx) :
+			snatpool_select_burst(b->pool, fam, src, BENCH_NSRC, algo, b->idx);
+
+		if (rc != (int)BENCH_NSRC)
 			return -1;
 		acc += b->idx[i & (BENCH_NSRC - 1)];
 	}
@@ -250,6 +279,13 @@ static void bench_all(struct bench *b)
 		for (f = 0; f < 2; f++)
 			bench_print("burst_ns", name, famname[f],
 				    bench_best(b, BENCH_BURST, fams[f], ids[a]));
+		if (snatpool_select_nat64(b->pool, b->src6, ids[a], NULL, NULL) ==
+		    -SNATPOOL_ENONAT64)
+			continue;	/* no NAT64 rule: no figure */
+		bench_print("select_ns", name, "nat64",
+			    bench_best(b, BENCH_SELECT, BENCH_NAT64, ids[a]));
+		bench_print("burst_ns", name, "nat64",
+			    bench_best(b, BENCH_BURST, BENCH_NAT64, ids[a]));
 	}
 	for (f = 0; f < 2; f++) {
 		if (evp[f] < 0)

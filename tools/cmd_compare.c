@@ -15,7 +15,7 @@ static const char compare_usage[] =
 "Usage: snatpool compare (--from-algo A --to-algo B | --from-pool P --to-pool Q)\n"
 "                        [--pool SPEC] [--algo NAME] [--seed N]\n"
 "                        [--from-seed N] [--to-seed N] [--ports LO-HI]\n"
-"                        [--maglev-size M] [--list]\n"
+"                        [--maglev-size M] [--list] [--nat64]\n"
 "Read sources from standard input, one per line, select each with the old\n"
 "configuration (from) and the new one (to), and print\n"
 "  total=N moved=M moved_pct=X.XX\n"
@@ -33,6 +33,9 @@ static const char compare_usage[] =
 "  --maglev-size M              Maglev table size of both pools (a prime)\n"
 "  --list                       also print 'SRC OLDADDR NEWADDR' for each\n"
 "                               source that moves ('-': no address)\n"
+"  --nat64                      IPv6 sources, IPv4 addresses on both sides, by\n"
+"                               each algorithm's NAT64 rule; IPv4 sources are a\n"
+"                               usage error\n"
 "  -h, --help                   show this help\n"
 "\n"
 "Exit status: 0 compared, 1 some source line was bad or had no address of\n"
@@ -40,6 +43,7 @@ static const char compare_usage[] =
 
 struct compare_side {
 	struct cli_pool_args pa;
+	bool                 nat64;
 	const char          *algo_text;
 	uint32_t             algo;
 	struct snatpool     *pool;
@@ -58,13 +62,19 @@ static void compare_open(struct compare_side *s, const char *opt)
 	s->pa.opt = opt;
 	s->algo = s->algo_text ? cli_parse_algo(s->algo_text) : 0;
 	s->pool = cli_pool_open(&s->pa);
-	cli_pool_check_algo(s->pool, s->algo, opt);
+	if (s->nat64)
+		cli_pool_check_nat64(s->pool, s->algo, opt);
+	else
+		cli_pool_check_algo(s->pool, s->algo, opt);
 	cli_names_init(&s->nm, s->pool);
 }
 
 static void compare_run(struct compare_side *s, struct cli_batch *b)
 {
-	cli_batch_select(s->pool, s->algo, b);
+	if (s->nat64)
+		cli_batch_select_nat64(s->pool, s->algo, b);
+	else
+		cli_batch_select(s->pool, s->algo, b);
 	memcpy(s->index, b->index, b->n * sizeof(b->index[0]));
 	memcpy(s->err, b->err, b->n * sizeof(b->err[0]));
 }
@@ -85,7 +95,7 @@ static void compare_batch(const struct compare_side *from, const struct compare_
 
 	for (i = 0; i < b->n; i++) {
 		const struct cli_src *s = &b->src[i];
-		int f = cli_fam_slot(s->family);
+		int f = from->nat64 ? cli_fam_slot(AF_INET) : cli_fam_slot(s->family);
 		bool moved;
 
 		if (from->err[i] < 0 && to->err[i] < 0) {
@@ -190,7 +200,7 @@ int cmd_compare(int argc, char **argv)
 {
 	enum { O_FROM_ALGO = 256, O_TO_ALGO, O_FROM_POOL, O_TO_POOL,
 	       O_FROM_SEED, O_TO_SEED, O_POOL, O_ALGO, O_SEED, O_PORTS, O_LIST,
-	       O_MAGLEV };
+	       O_MAGLEV, O_NAT64 };
 	static const struct option longopts[] = {
 		{ "from-algo", required_argument, NULL, O_FROM_ALGO },
 		{ "to-algo",   required_argument, NULL, O_TO_ALGO },
@@ -204,6 +214,7 @@ int cmd_compare(int argc, char **argv)
 		{ "ports",     required_argument, NULL, O_PORTS },
 		{ "list",      no_argument,       NULL, O_LIST },
 		{ "maglev-size", required_argument, NULL, O_MAGLEV },
+		{ "nat64",     no_argument,       NULL, O_NAT64 },
 		{ "help",      no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -229,6 +240,7 @@ int cmd_compare(int argc, char **argv)
 		case O_PORTS:     cli_parse_ports("--ports", optarg, &cc.plo, &cc.phi); break;
 		case O_LIST:      list = true; break;
 		case O_MAGLEV:    cc.maglev = cli_parse_maglev_size(optarg); break;
+		case O_NAT64:     from.nat64 = to.nat64 = true; break;
 		case 'h': fputs(compare_usage, stdout); return cli_finish_stdout(0);
 		default:  cli_getopt_error(c, argv);
 		}

@@ -16,29 +16,33 @@
 
 static const char select_usage[] =
 "Usage: snatpool select [--algo NAME] --pool SPEC [--seed N] [--ports LO-HI]\n"
-"                       [--maglev-size M] [SRC...]\n"
+"                       [--maglev-size M] [--nat64] [SRC...]\n"
 "Print 'SRC ADDRESS INDEX' for each source address: the pool address that\n"
 "the algorithm picks and its index in the configured order of its family.\n"
 "Without SRC, sources are read from standard input, one per line.\n"
+"With --nat64, every SRC is IPv6 and ADDRESS is the IPv4 pool address its\n"
+"NAT64 rule picks (INDEX in the IPv4 order); an IPv4 SRC is a usage error.\n"
 "\n"
 "  --algo NAME     algorithm (see 'snatpool algos'); default: the pool's\n"
 "  --pool SPEC     pool addresses, e.g. 198.51.100.1-198.51.100.8,2001:db8::/126\n"
 "  --seed N        pool seed, decimal or 0x hex (default 0)\n"
 "  --ports LO-HI   pool port range (default 1024-65535)\n"
 "  --maglev-size M Maglev table size of the pool, a prime (default 262139)\n"
+"  --nat64         IPv6 sources, IPv4 pool addresses (docs/algorithms.md)\n"
 "  -h, --help      show this help\n"
 "\n"
 "Exit status: 0 all sources selected, 1 some source was bad or had no\n"
 "address of its family, 2 usage error.\n";
 
-static void select_print(const struct cli_batch *b, const struct cli_names *nm)
+/* @xslot: the names' family slot of every answer (NAT64: 0), or -1 for each source's own. */
+static void select_print(const struct cli_batch *b, const struct cli_names *nm, int xslot)
 {
 	char line[CLI_SRC_TEXT_MAX + 48 + 24];
 	size_t i;
 
 	for (i = 0; i < b->n; i++) {
 		const struct cli_src *s = &b->src[i];
-		int f = cli_fam_slot(s->family);
+		int f = xslot >= 0 ? xslot : cli_fam_slot(s->family);
 		uint32_t idx = b->index[i];
 		char *p = line;
 
@@ -56,7 +60,8 @@ static void select_print(const struct cli_batch *b, const struct cli_names *nm)
 	}
 }
 
-static size_t select_complain(const struct cli_batch *b, const struct cli_names *nm)
+static size_t select_complain(const struct cli_batch *b, const struct cli_names *nm,
+			      int xslot)
 {
 	size_t i, bad = 0;
 
@@ -64,7 +69,8 @@ static size_t select_complain(const struct cli_batch *b, const struct cli_names 
 		const struct cli_src *s = &b->src[i];
 		int err = b->err[i];
 
-		if (err == 0 && b->index[i] < nm->count[cli_fam_slot(s->family)])
+		if (err == 0 && b->index[i] < nm->count[xslot >= 0 ? xslot :
+							 cli_fam_slot(s->family)])
 			continue;
 		bad++;
 		if (s->lineno)
@@ -85,6 +91,7 @@ int cmd_select(int argc, char **argv)
 		{ "seed",  required_argument, NULL, 's' },
 		{ "maglev-size", required_argument, NULL, 'M' },
 		{ "ports", required_argument, NULL, 'P' },
+		{ "nat64", no_argument,       NULL, 'N' },
 		{ "help",  no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -94,8 +101,9 @@ int cmd_select(int argc, char **argv)
 	struct cli_batch *b;
 	struct cli_names nm;
 	uint32_t algo = 0;
+	bool nat64 = false;
 	size_t bad = 0;
-	int c;
+	int c, xslot;
 
 	optind = 0;
 	opterr = 0;
@@ -106,6 +114,7 @@ int cmd_select(int argc, char **argv)
 		case 's': pa.seed = cli_parse_seed("--seed", optarg); break;
 		case 'P': cli_parse_ports("--ports", optarg, &pa.port_lo, &pa.port_hi); break;
 		case 'M': pa.maglev_size = cli_parse_maglev_size(optarg); break;
+		case 'N': nat64 = true; break;
 		case 'h': fputs(select_usage, stdout); return cli_finish_stdout(0);
 		default:  cli_getopt_error(c, argv);
 		}
@@ -113,7 +122,11 @@ int cmd_select(int argc, char **argv)
 	if (!pa.spec)
 		cli_missing_option("pool");
 	pool = cli_pool_open(&pa);
-	cli_pool_check_algo(pool, algo, "--pool");
+	if (nat64)
+		cli_pool_check_nat64(pool, algo, "--pool");
+	else
+		cli_pool_check_algo(pool, algo, "--pool");
+	xslot = nat64 ? cli_fam_slot(AF_INET) : -1;
 	cli_names_init(&nm, pool);
 	b = malloc(sizeof(*b));
 	if (!b)
@@ -121,9 +134,12 @@ int cmd_select(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOFBF, 1u << 20);
 	rd = cli_reader_new(STDIN_FILENO, argc - optind, argv + optind);
 	while (cli_reader_fill(rd, b) > 0) {
-		cli_batch_select(pool, algo, b);
-		bad += select_complain(b, &nm);
-		select_print(b, &nm);
+		if (nat64)
+			cli_batch_select_nat64(pool, algo, b);
+		else
+			cli_batch_select(pool, algo, b);
+		bad += select_complain(b, &nm, xslot);
+		select_print(b, &nm, xslot);
 	}
 	bad += cli_reader_bad(rd);
 	cli_reader_free(rd);

@@ -15,7 +15,7 @@
 
 static const char spread_usage[] =
 "Usage: snatpool spread [--algo NAME] --pool SPEC [--seed N] [--ports LO-HI]\n"
-"                       [--maglev-size M] [--sources PREFIX]\n"
+"                       [--maglev-size M] [--sources PREFIX] [--nat64]\n"
 "Select every source (from standard input, one per line, or every address\n"
 "of PREFIX) and print, for each family that had sources, one line\n"
 "'ADDRESS COUNT' per pool address in configured order, then\n"
@@ -30,6 +30,8 @@ static const char spread_usage[] =
 "  --ports LO-HI      pool port range (default 1024-65535)\n"
 "  --maglev-size M    Maglev table size of the pool, a prime (default 262139)\n"
 "  --sources PREFIX   ADDR/LEN: every address of the prefix, at most 2^24\n"
+"  --nat64            IPv6 sources over the IPv4 pool addresses, by each\n"
+"                     algorithm's NAT64 rule; IPv4 sources are a usage error\n"
 "  -h, --help         show this help\n"
 "\n"
 "Exit status: 0 done (even with a WARNING), 1 some source line was bad or\n"
@@ -52,7 +54,7 @@ static void spread_add(struct spread_counts *sc, int f, const uint32_t *idx,
 	sc->sources[f] += n;
 }
 
-static void spread_from_reader(const struct snatpool *pool, uint32_t algo,
+static void spread_from_reader(const struct snatpool *pool, uint32_t algo, bool nat64,
 			       const struct cli_names *nm, struct spread_counts *sc)
 {
 	struct cli_batch *b = malloc(sizeof(*b));
@@ -62,10 +64,13 @@ static void spread_from_reader(const struct snatpool *pool, uint32_t algo,
 	if (!b)
 		cli_fatal("out of memory");
 	while (cli_reader_fill(rd, b) > 0) {
-		cli_batch_select(pool, algo, b);
+		if (nat64)
+			cli_batch_select_nat64(pool, algo, b);
+		else
+			cli_batch_select(pool, algo, b);
 		for (i = 0; i < b->n; i++) {
 			const struct cli_src *s = &b->src[i];
-			int f = cli_fam_slot(s->family);
+			int f = nat64 ? cli_fam_slot(AF_INET) : cli_fam_slot(s->family);
 
 			if (b->err[i] == 0) {
 				spread_add(sc, f, &b->index[i], 1, nm->count[f]);
@@ -112,7 +117,7 @@ static unsigned int spread_parse_prefix(const char *text, int *family, uint8_t *
 	return bits - len;
 }
 
-static void spread_from_prefix(const struct snatpool *pool, uint32_t algo,
+static void spread_from_prefix(const struct snatpool *pool, uint32_t algo, bool nat64,
 			       const char *prefix, const struct cli_names *nm,
 			       struct spread_counts *sc)
 {
@@ -125,7 +130,10 @@ static void spread_from_prefix(const struct snatpool *pool, uint32_t algo,
 	int family, f, rc;
 
 	host = spread_parse_prefix(prefix, &family, base);
-	f = cli_fam_slot(family);
+	if (nat64 && family != AF_INET6)
+		cli_usage_error("--sources: %s: an IPv4 prefix (--nat64 takes IPv6 sources)",
+				prefix);
+	f = cli_fam_slot(nat64 ? AF_INET : family);
 	alen = family == AF_INET6 ? 16 : 4;
 	if (nm->count[f] == 0)
 		cli_usage_error("--sources: IPv%c: %s", f ? '6' : '4',
@@ -145,7 +153,10 @@ static void spread_from_prefix(const struct snatpool *pool, uint32_t algo,
 			p[alen - 2] = (uint8_t)(low >> 8);
 			p[alen - 1] = (uint8_t)low;
 		}
-		rc = snatpool_select_burst(pool, family, packed, k, algo, idx);
+		if (nat64)
+			rc = snatpool_select_nat64_burst(pool, packed, k, algo, idx);
+		else
+			rc = snatpool_select_burst(pool, family, packed, k, algo, idx);
 		if (rc < 0)
 			cli_fatal("--sources %s: %s", prefix, snatpool_strerror(rc));
 		spread_add(sc, f, idx, k, nm->count[f]);
@@ -216,6 +227,7 @@ int cmd_spread(int argc, char **argv)
 		{ "maglev-size", required_argument, NULL, 'M' },
 		{ "ports",   required_argument, NULL, 'P' },
 		{ "sources", required_argument, NULL, 'S' },
+		{ "nat64",   no_argument,       NULL, 'N' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -225,6 +237,7 @@ int cmd_spread(int argc, char **argv)
 	struct snatpool *pool;
 	struct cli_names nm;
 	uint32_t algo = 0;
+	bool nat64 = false;
 	int c, f;
 
 	optind = 0;
@@ -237,6 +250,7 @@ int cmd_spread(int argc, char **argv)
 		case 'P': cli_parse_ports("--ports", optarg, &pa.port_lo, &pa.port_hi); break;
 		case 'M': pa.maglev_size = cli_parse_maglev_size(optarg); break;
 		case 'S': prefix = optarg; break;
+		case 'N': nat64 = true; break;
 		case 'h': fputs(spread_usage, stdout); return cli_finish_stdout(0);
 		default:  cli_getopt_error(c, argv);
 		}
@@ -246,7 +260,10 @@ int cmd_spread(int argc, char **argv)
 	if (!pa.spec)
 		cli_missing_option("pool");
 	pool = cli_pool_open(&pa);
-	cli_pool_check_algo(pool, algo, "--pool");
+	if (nat64)
+		cli_pool_check_nat64(pool, algo, "--pool");
+	else
+		cli_pool_check_algo(pool, algo, "--pool");
 	cli_names_init(&nm, pool);
 	memset(&sc, 0, sizeof(sc));
 	for (f = 0; f < 2; f++) {
@@ -255,10 +272,14 @@ int cmd_spread(int argc, char **argv)
 			cli_fatal("out of memory");
 	}
 	if (prefix)
-		spread_from_prefix(pool, algo, prefix, &nm, &sc);
+		spread_from_prefix(pool, algo, nat64, prefix, &nm, &sc);
 	else
-		spread_from_reader(pool, algo, &nm, &sc);
+		spread_from_reader(pool, algo, nat64, &nm, &sc);
 	spread_print(&nm, &sc);
+	if (nat64 && (algo ? algo : snatpool_pool_default_algo(pool)) ==
+		     SNATPOOL_ALGO_XPF_LEGACY_V0 && sc.sources[cli_fam_slot(AF_INET)])
+		printf("WARNING: xpf-legacy-v0 NAT64 reads only the first 32 bits of the "
+		       "IPv6 source: every source of one /32 gets the same address\n");
 	for (f = 0; f < 2; f++)
 		free(sc.count[f]);
 	cli_names_free(&nm);

@@ -2,7 +2,7 @@
 # The CLI and the man pages (owner: CLI).
 bin_PROGRAMS = tools/snatpool
 tools_snatpool_SOURCES = tools/cli.h tools/snatpool.c \
-	tools/cli_util.c tools/cli_pool.c tools/cli_sources.c \
+	tools/cli_util.c tools/cli_pool.c tools/cli_sources.c tools/cli_nat64.c \
 	tools/cmd_select.c tools/cmd_algos.c tools/cmd_vectors.c \
 	tools/cmd_verify.c tools/cmd_compare.c tools/cmd_spread.c \
 	tools/cmd_demo.c tools/cmd_bench.c
