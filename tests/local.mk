@@ -74,6 +74,7 @@ EXTRA_DIST += tests/algo_lists.py
 # The CLI.
 CLI_TESTS = tests/cli/select.sh tests/cli/usage.sh tests/cli/verify.sh \
 	tests/cli/compare.sh tests/cli/spread.sh tests/cli/demo.sh \
-	tests/cli/robust.sh tests/cli/bench-output.sh tests/cli/sha256-paths.sh
+	tests/cli/robust.sh tests/cli/bench-output.sh tests/cli/sha256-paths.sh \
+	tests/cli/nat64.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/testlib.sh

@@ -17,5 +17,14 @@ while read -r name; do
 		expect_grep "^$key=" "$T/out" "bench key $key"
 	done
 done <"$T/names"
+# NAT64 figures for the algorithms that have a rule, none for the others.
+for name in xpf-legacy-v0 snatpool-xxh3-v1 snatpool-maglev-v1; do
+	for key in select_ns.$name.nat64 burst_ns.$name.nat64; do
+		expect_grep "^$key=" "$T/out" "bench key $key"
+	done
+done
+for name in xpf-userspace-v1 linux-nf-persistent; do
+	grep -q "^select_ns.$name.nat64=" "$T/out" && fail "bench: $name has no NAT64 rule"
+done
 
 finish
