@@ -263,7 +263,7 @@ static void snp_py_verify_cb(size_t lineno, const struct snatpool_vector_result 
 %typemap(out) int snatpool_pool_new, int snatpool_pool_from_spec,
 	int snatpool_pool_addr, int snatpool_select, int snatpool_maglev_table,
 	int snatpool_algo_info, int snatpool_addr_parse, int snatpool_addr_format,
-	int snatpool_select_burst
+	int snatpool_select_burst, int snatpool_select_nat64, int snatpool_select_nat64_burst
 	"$result = SWIG_Py_Void();"
 
 /* ---- pools ------------------------------------------------------------ */
@@ -376,26 +376,62 @@ static void snp_py_verify_cb(size_t lineno, const struct snatpool_vector_result 
 }
 %typemap(freearg) (const uint8_t *srcs, size_t count)
 	"if (have$argnum) PyBuffer_Release(&view$argnum);"
+/* The burst calls with an indexes array (by their Python names), and which
+ * argument is their count. */
+%{
+#define SNP_PY_COUNT_select_burst arg4
+#define SNP_PY_COUNT_select_nat64_burst arg3
+%}
 %typemap(in, numinputs=0) uint32_t *indexes "$1 = NULL;"
 %typemap(check) uint32_t *indexes {
-	/* arg4 is count, set by the srcs typemap above */
-	$1 = malloc((arg4 ? arg4 : 1) * sizeof(uint32_t));
+	/* the count, set by the srcs (srcs6) typemap */
+	$1 = malloc((SNP_PY_COUNT_$symname ? SNP_PY_COUNT_$symname : 1) * sizeof(uint32_t));
 	if (!$1) {
 		PyErr_NoMemory();
 		SWIG_fail;
 	}
 }
 %typemap(argout) uint32_t *indexes {
-	PyObject *list = PyList_New((Py_ssize_t)arg4);
+	PyObject *list = PyList_New((Py_ssize_t)SNP_PY_COUNT_$symname);
 	size_t i;
 
 	if (!list)
 		SWIG_fail;
-	for (i = 0; i < arg4; i++)
+	for (i = 0; i < SNP_PY_COUNT_$symname; i++)
 		PyList_SET_ITEM(list, (Py_ssize_t)i, PyLong_FromUnsignedLong($1[i]));
 	$result = SWIG_Python_AppendOutput($result, list);
 }
 %typemap(freearg) uint32_t *indexes "free($1);"
+
+/* NAT64: select_nat64(pool, src6 bytes, algo) -> (index, IPv4 address bytes);
+ * select_nat64_burst(pool, packed IPv6 bytes, algo) -> list of indexes. */
+%typemap(in) const uint8_t *src6 (Py_buffer view) {
+	if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0)
+		SWIG_fail;
+	if (view.len != 16) {
+		PyErr_Format(PyExc_ValueError, "an IPv6 source is 16 octets, not %zd", view.len);
+		PyBuffer_Release(&view);
+		SWIG_fail;
+	}
+	$1 = view.buf;
+}
+%typemap(freearg) const uint8_t *src6 "PyBuffer_Release(&view$argnum);"
+%typemap(in, numinputs=0) uint8_t *addr4 (uint8_t tmp[4]) "$1 = tmp;"
+%typemap(argout) uint8_t *addr4
+	"$result = SWIG_Python_AppendOutput($result, PyBytes_FromStringAndSize((const char *)$1, 4));"
+%typemap(in) (const uint8_t *srcs6, size_t count) (Py_buffer view, int have = 0) {
+	if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0)
+		SWIG_fail;
+	have = 1;
+	if (view.len % 16) {
+		PyErr_Format(PyExc_ValueError, "packed IPv6 sources must be a multiple of 16 octets");
+		SWIG_fail;
+	}
+	$1 = view.buf;
+	$2 = (size_t)view.len / 16;
+}
+%typemap(freearg) (const uint8_t *srcs6, size_t count)
+	"if (have$argnum) PyBuffer_Release(&view$argnum);"
 
 /* maglev_table(pool, family) -> bytes of M native uint16 (a copy). */
 %typemap(in, numinputs=0) (const uint16_t **table, uint32_t *size)

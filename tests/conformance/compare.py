@@ -63,7 +63,7 @@ def run_cli(snatpool, vectors):
         j = i
         while (j < len(vectors) and vectors[j].algo == v.algo and
                vectors[j].pool == v.pool and vectors[j].seed == v.seed and
-               vectors[j].msize == v.msize):
+               vectors[j].msize == v.msize and vectors[j].nat64 == v.nat64):
             j += 1
         if v.msize:
             return "cli: --maglev-size is not a CLI option (line %s)" % v.where
@@ -86,7 +86,8 @@ def run_cli(snatpool, vectors):
         v = vectors[i]
         srcs = "".join(vectors[k].src + "\n" for k in range(i, j))
         p = subprocess.run([exe, "select", "--algo", v.algo, "--pool", v.pool,
-                            "--seed", str(v.seed)], input=srcs.encode(), env=env,
+                            "--seed", str(v.seed)] + (["--nat64"] if v.nat64 else []),
+                           input=srcs.encode(), env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
         got = {}
         for line in p.stdout.decode("utf-8", "replace").splitlines():

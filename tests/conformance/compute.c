@@ -10,6 +10,7 @@
  *   P \t SEED \t MAGLEV_SIZE \t SPEC   a pool for the S lines after it:
  *                                     "pool ok" or "pool error CODE"
  *   S \t ALGO \t SRC                  "INDEX ADDRESS", or "error CODE"
+ *   X \t ALGO \t SRC                  the same through snatpool_select_nat64()
  *                                     (CODE positive: SNATPOOL_E* or errno)
  *   #...                              copied through
  * The Python and Go consumers print exactly the same lines.
@@ -82,13 +83,19 @@ static int run_jobs(FILE *in)
 				printf("pool error %d\n", -pool_err);
 			else
 				printf("pool ok\n");
-		} else if (line[0] == 'S' && split(line, f, 3)) {
+		} else if ((line[0] == 'S' || line[0] == 'X') && split(line, f, 3)) {
 			algo = snatpool_algo_by_name(f[1]);
 			rc = algo < 0 ? algo : snatpool_addr_parse(f[2], &fam, src);
 			if (rc >= 0)
 				rc = pool_err;
-			if (rc >= 0)
+			if (rc >= 0 && line[0] == 'X') {
+				rc = fam == AF_INET6 ? snatpool_select_nat64(pool, src, (uint32_t)algo,
+									     &index, addr)
+						     : -SNATPOOL_EFAMILY;
+				fam = AF_INET;
+			} else if (rc >= 0) {
 				rc = snatpool_select(pool, fam, src, (uint32_t)algo, &index, addr);
+			}
 			if (rc >= 0)
 				rc = snatpool_addr_format(fam, addr, text, sizeof(text));
 			if (rc < 0)

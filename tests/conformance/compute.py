@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 """The Python consumer of the conformance suite: job lines (jobs.py) in,
 result lines out, every selection through the snatpool package
-(Pool.select), as compute.c does through the C API.
+(Pool.select, Pool.select_nat64), as compute.c does through the C API.
 
     python3 compute.py JOBS      (PYTHONPATH must find the snatpool package)
 """
@@ -41,14 +41,15 @@ def main(path):
                 except snatpool.Error as e:
                     pool_err = e.code
                     out.append("pool error %d" % e.code)
-            elif kind == "S" and len(fields) == 2:
+            elif kind in ("S", "X") and len(fields) == 2:
                 try:
                     algo = snatpool.Algo.parse(fields[0])
                     src = snatpool.parse_address(fields[1])
                     if pool_err:
                         out.append("error %d" % pool_err)
                         continue
-                    sel = pool.select(src, algo)
+                    sel = pool.select_nat64(src, algo) if kind == "X" else \
+                        pool.select(src, algo)
                     out.append("%d %s" % (sel.index, fmt(sel.address)))
                 except snatpool.Error as e:
                     out.append("error %d" % e.code)

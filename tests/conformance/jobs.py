@@ -8,21 +8,26 @@ reads, printing one result line per job line:
 
     P <TAB> SEED <TAB> MAGLEV_SIZE <TAB> SPEC   -> "pool ok" | "pool error CODE"
     S <TAB> ALGO <TAB> SRC                     -> "INDEX ADDRESS" | "error CODE"
+    X <TAB> ALGO <TAB> SRC                     -> the same, NAT64: an IPv6 SRC,
+                                                  an IPv4 ADDRESS (select_nat64)
     # anything                                 -> copied through
 
-An S line selects from the pool of the last P line.
+S and X lines select from the pool of the last P line.  Vectors of schema
+/2 (cross-family, "xfamily" 4 for an IPv6 "src") become X lines.
 """
 
 import ipaddress
 import json
 
 SCHEMA = "snatpool-vectors/1"
+SCHEMA_XFAMILY = "snatpool-vectors/2"
 
 
 class Vector:
     """One vectors-file line and where it came from."""
 
-    __slots__ = ("where", "algo", "seed", "msize", "pool", "src", "index", "address")
+    __slots__ = ("where", "algo", "seed", "msize", "pool", "src", "index", "address",
+                 "nat64")
 
     def __init__(self, where, obj):
         self.where = where
@@ -33,6 +38,7 @@ class Vector:
         self.src = obj["src"]
         self.index = int(obj["index"])
         self.address = obj["address"]
+        self.nat64 = obj.get("xfamily", obj.get("family")) != obj.get("family")
 
 
 def read_vectors(paths):
@@ -45,8 +51,10 @@ def read_vectors(paths):
                 if not line.strip():
                     continue
                 obj = json.loads(line)
-                if obj.get("schema") != SCHEMA:
-                    raise ValueError("%s:%d: schema %r" % (path, lineno, obj.get("schema")))
+                schema = obj.get("schema")
+                if schema not in (SCHEMA, SCHEMA_XFAMILY) or \
+                        (schema == SCHEMA_XFAMILY) != ("xfamily" in obj):
+                    raise ValueError("%s:%d: schema %r" % (path, lineno, schema))
                 out.append(Vector("%s:%d" % (path, lineno), obj))
     return out
 
@@ -62,7 +70,8 @@ def write_jobs(f, cases):
             f.write("P\t%d\t%d\t%s\n" % (c.seed, c.msize, c.pool))
             slots.append(None)
             key = k
-        f.write("S\t%s\t%s\n" % (c.algo, c.src))
+        f.write("%s\t%s\t%s\n" % ("X" if getattr(c, "nat64", False) else "S",
+                                   c.algo, c.src))
         slots.append(i)
     return slots
 

@@ -314,6 +314,31 @@ class Pool:
         algo_id = algo if type(algo) is int or isinstance(algo, Algo) else Algo.parse(algo)
         return capi.select_burst(self._h(), fam, b"".join(a.packed for a in addrs), algo_id)
 
+    # -- NAT64: IPv6 sources, the pool's IPv4 addresses --------------------
+    def select_nat64(self, src, algo=0):
+        """The IPv4 pool address for IPv6 source ``src`` by the algorithm's
+        NAT64 rule (snatpool_select_nat64()): a :class:`Selection` (IPv4
+        address, index in the IPv4 configured order).  Raises InvalidInput
+        with Code.ENONAT64 for an algorithm without a NAT64 rule, ENOFAMILY
+        for a pool without IPv4 addresses, EFAMILY for an IPv4 ``src``."""
+        addr = parse_address(src)
+        if addr.version != 6:
+            raise InvalidInput(Code.EFAMILY, "NAT64 takes an IPv6 source", str(addr))
+        algo_id = algo if type(algo) is int or isinstance(algo, Algo) else Algo.parse(algo)
+        index, packed = capi.select_nat64(self._h(), addr.packed, algo_id)
+        return Selection(ipaddress.ip_address(packed), index)
+
+    def select_many_nat64(self, srcs, algo=0):
+        """IPv4 indexes for many IPv6 sources (snatpool_select_nat64_burst()),
+        a list of ints in the order given."""
+        addrs = [parse_address(s) for s in srcs]
+        if any(a.version != 6 for a in addrs):
+            raise InvalidInput(Code.EFAMILY, "NAT64 takes IPv6 sources")
+        if not addrs:
+            return []
+        algo_id = algo if type(algo) is int or isinstance(algo, Algo) else Algo.parse(algo)
+        return capi.select_nat64_burst(self._h(), b"".join(a.packed for a in addrs), algo_id)
+
     def __repr__(self):
         if self._p is None:
             return "<snatpool.Pool closed>"

@@ -222,7 +222,7 @@ func cmdCompute(args []string) int {
 			}
 			pool, poolErr = p, 0
 			fmt.Fprintln(out, "pool ok")
-		case f[0] == "S" && len(f) == 3:
+		case (f[0] == "S" || f[0] == "X") && len(f) == 3:
 			algo, err := snatpool.ParseAlgo(f[1])
 			if err != nil || strings.TrimLeft(f[1], "0123456789") == "" {
 				fmt.Fprintf(out, "error %d\n", int(snatpool.ErrAlgo))
@@ -237,7 +237,13 @@ func cmdCompute(args []string) int {
 				fmt.Fprintf(out, "error %d\n", poolErr)
 				continue
 			}
-			addr, idx, err := pool.Select(src, algo)
+			var addr netip.Addr
+			var idx int
+			if f[0] == "X" {
+				addr, idx, err = pool.SelectNAT64(src, algo)
+			} else {
+				addr, idx, err = pool.Select(src, algo)
+			}
 			if err != nil {
 				fmt.Fprintf(out, "error %d\n", codeOf(err))
 				continue
