@@ -9,7 +9,10 @@
  *            [--bench] [--passthrough]
  *
  * Frames that are not IPv4/IPv6 UDP/TCP, or whose family has no pool
- * address, are written unchanged and counted as errors.  --bench measures
+ * address, are written unchanged and counted as errors.  IPv6 frames to
+ * 64:ff9b::/96 take an IPv4 address through snatpool_select_nat64(),
+ * written as 64:ff9b::A.B.C.D (harness/pkt/snp_pkt.h); without a NAT64
+ * rule or an IPv4 address they too pass unchanged as errors.  --bench measures
  * frames already in memory: copy into a buffer and translate, against copy
  * and pass on, in the same run (HARNESS = lib).
  */
@@ -38,9 +41,20 @@ static int lib_translate(struct lib_ctx *c, uint8_t *data, size_t len)
 	struct snp_pkt p;
 	uint8_t naddr[16];
 
-	if (snp_pkt_parse(data, data + len, &p) ||
-	    snatpool_select(c->pool, p.fam == SNP_FAM6 ? AF_INET6 : AF_INET,
-			    p.saddr, c->algo, NULL, naddr)) {
+	if (snp_pkt_parse(data, data + len, &p)) {
+		c->errors++;
+		return 0;
+	}
+	if (p.nat64) {			/* IPv6 to 64:ff9b::/96: an IPv4 address */
+		uint8_t a4[4];
+
+		if (snatpool_select_nat64(c->pool, p.saddr, c->algo, NULL, a4)) {
+			c->errors++;
+			return 0;
+		}
+		snp_pkt_nat64_addr(naddr, a4);
+	} else if (snatpool_select(c->pool, p.fam == SNP_FAM6 ? AF_INET6 : AF_INET,
+				   p.saddr, c->algo, NULL, naddr)) {
 		c->errors++;
 		return 0;
 	}

@@ -233,6 +233,34 @@ def extra_frames():
     return out
 
 
+NAT64_PREFIX = int(ipaddress.IPv6Address("64:ff9b::"))   # RFC 6052 well-known prefix
+
+
+def make_nat64_flows(v6, rng):
+    """Flows from IPv6 sources to IPv4 hosts behind the NAT64 well-known
+    prefix 64:ff9b::/96: a quarter of the IPv6 sources, the edge sources
+    and a run of one /32 (where xpf-legacy-v0's NAT64 rule collapses)."""
+    picked = [a for a in v6 if str(a) in EDGE6] + v6[::4]
+    base = int(ipaddress.IPv6Address("2001:db8:6464::"))
+    picked += [ipaddress.IPv6Address(base + (i << 40) + i) for i in range(32)]
+    flows, seen = [], set()
+    for src in picked:
+        dst = ipaddress.IPv6Address(NAT64_PREFIX | int(ipaddress.IPv4Address("192.0.2.0"))
+                                    + rng.randrange(1, 255))
+        proto = UDP if rng.random() < 0.5 else TCP
+        key = (src, dst, proto)
+        if key in seen:
+            continue
+        seen.add(key)
+        flows.append({
+            "src": src, "dst": dst, "proto": proto,
+            "sport": rng.randrange(1024, 65536), "dport": rng.choice([53, 80, 443]),
+            "zero_csum": False, "option": False, "seq": rng.getrandbits(32),
+            "ident": 0, "ttl": 64, "flow": rng.getrandbits(20), "pkts": 1,
+        })
+    return flows
+
+
 def write_pcap(out, frames):
     out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
     for i, fr in enumerate(frames):
@@ -250,6 +278,8 @@ def main():
     ap.add_argument("--seed", type=lambda s: int(s, 0), default=0x5A7CF10E)
     ap.add_argument("--no-extra", action="store_true",
                     help="leave out the frames no harness translates")
+    ap.add_argument("--no-nat64", action="store_true",
+                    help="leave out the IPv6 frames to 64:ff9b::/96 (NAT64)")
     args = ap.parse_args()
     if args.sources < len(EDGE4) + len(EDGE6) or args.flows < args.sources:
         ap.error("need --sources >= %d and --flows >= --sources"
@@ -278,6 +308,12 @@ def main():
         fixed.append((i, n))
     frames = [flow_frame(flows[i], n, rng) for i, n in fixed]
 
+    # NAT64 frames from their own generator, so the others stay as they were.
+    nat64 = [] if args.no_nat64 else make_nat64_flows(v6, random.Random(args.seed ^ 0x64))
+    nrng = random.Random(args.seed ^ 0x6464)
+    for f in nat64:
+        frames.insert(nrng.randrange(0, len(frames) + 1), flow_frame(f, 0, nrng))
+
     extra = [] if args.no_extra else extra_frames()
     step = max(1, len(frames) // (len(extra) + 1))
     for k, fr in enumerate(extra):
@@ -288,9 +324,9 @@ def main():
     else:
         with open(args.out, "wb") as out:
             write_pcap(out, frames)
-    print("flows=%d sources=%d sources4=%d sources6=%d packets=%d extra=%d"
+    print("flows=%d sources=%d sources4=%d sources6=%d packets=%d extra=%d nat64=%d"
           % (len(flows), len(set(f["src"] for f in flows)), len(v4), len(v6),
-             len(frames), len(extra)), file=sys.stderr)
+             len(frames), len(extra), len(nat64)), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ struct snp_pkt {
 	snp_u8  alen;		/* 4 or 16 */
 	snp_u8  proto;		/* SNP_IPPROTO_UDP or SNP_IPPROTO_TCP */
 	snp_u8  udp4;		/* IPv4 UDP: a zero checksum stays zero */
+	snp_u8  nat64;		/* IPv6 to 64:ff9b::/96: NAT64 (snp_pkt_nat64_addr()) */
 };
 
 static SNP_INLINE snp_u16 snp_load_be16(const snp_u8 *p)
@@ -104,6 +105,7 @@ static SNP_INLINE int snp_pkt_parse(snp_u8 *data, const snp_u8 *end,
 		p->alen = 4;
 		p->proto = ip[9];
 		p->udp4 = ip[9] == SNP_IPPROTO_UDP;
+		p->nat64 = 0;
 		p->l4csum = 0;
 		/* A non-first fragment carries no L4 header. */
 		if ((snp_load_be16(ip + 6) & 0x1fff) != 0)
@@ -147,6 +149,11 @@ static SNP_INLINE int snp_pkt_parse(snp_u8 *data, const snp_u8 *end,
 		p->alen = 16;
 		p->proto = ip[6];
 		p->udp4 = 0;
+		/* destination in the NAT64 well-known prefix 64:ff9b::/96 (RFC 6052) */
+		p->nat64 = ip[24] == 0x00 && ip[25] == 0x64 && ip[26] == 0xff &&
+			   ip[27] == 0x9b && ip[28] == 0 && ip[29] == 0 && ip[30] == 0 &&
+			   ip[31] == 0 && ip[32] == 0 && ip[33] == 0 && ip[34] == 0 &&
+			   ip[35] == 0;
 		return 0;
 	}
 	return -SNP_PKT_ENOTIP;
@@ -209,6 +216,23 @@ static SNP_INLINE void snp_pkt_rewrite(const struct snp_pkt *p,
 			c = 0xffff;
 		snp_store_be16(p->l4csum, c);
 	}
+}
+
+/*
+ * NAT64 frames (@p->nat64): the harnesses choose an IPv4 pool address by
+ * the algorithm's NAT64 rule and make the choice visible without RFC 7915
+ * header translation: the IPv6 source becomes the chosen address embedded
+ * in the well-known prefix, 64:ff9b::A.B.C.D (RFC 6052), written with
+ * snp_pkt_rewrite() (L4 checksum updated, length unchanged).  A stateless
+ * RFC 7915 translator with that prefix would turn it into A.B.C.D.
+ */
+static SNP_INLINE void snp_pkt_nat64_addr(snp_u8 naddr[16], const snp_u8 *addr4)
+{
+	naddr[0] = 0x00; naddr[1] = 0x64; naddr[2] = 0xff; naddr[3] = 0x9b;
+	naddr[4] = 0; naddr[5] = 0; naddr[6] = 0; naddr[7] = 0;
+	naddr[8] = 0; naddr[9] = 0; naddr[10] = 0; naddr[11] = 0;
+	naddr[12] = addr4[0]; naddr[13] = addr4[1];
+	naddr[14] = addr4[2]; naddr[15] = addr4[3];
 }
 
 #endif /* SNP_PKT_H */

@@ -18,6 +18,12 @@ Prints one line per check, `PASS ...` or `FAIL ... reason`:
           `packets=N translated=N errors=N` with the right numbers;
   agree   all runs give the same source address, frame by frame.
 
+NAT64: an IPv6 frame to 64:ff9b::/96 takes an IPv4 pool address by the
+algorithm's NAT64 rule (docs/algorithms.md); the harness writes it into
+the source as 64:ff9b::A.B.C.D (RFC 6052), checksums updated, length kept.
+For an algorithm without a NAT64 rule, or a pool without IPv4 addresses,
+such frames must pass unchanged (and count as errors): never a guess.
+
 Exit status: 0 if every line is PASS, 1 otherwise.
 """
 
@@ -31,6 +37,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import expect  # noqa: E402
 
 MAX_SHOWN = 3
+NAT64_WKP = bytes.fromhex("0064ff9b0000000000000000")   # 64:ff9b::/96
+
+
+def nat64_frame(fr, info):
+    """True for an IPv6 UDP/TCP frame whose destination is in 64:ff9b::/96."""
+    return info is not None and info[0] == 6 and \
+        fr[info[2] + 16:info[2] + 28] == NAT64_WKP
+
+
+def nat64_source(addr4):
+    """The translated source as the harnesses write it: 64:ff9b::A.B.C.D."""
+    return ipaddress.IPv6Address(NAT64_WKP + addr4.packed)
 
 
 def read_pcap(path):
@@ -197,16 +215,17 @@ def main():
 
     fin = read_pcap(args.inp)
     infos = [parse(fr) for fr in fin]
-    srcs = []
-    seen = set()
-    for fr, info in zip(fin, infos):
+    n64 = [nat64_frame(fr, info) for fr, info in zip(fin, infos)]
+    srcs, srcs64 = [], []
+    seen, seen64 = set(), set()
+    for fr, info, x in zip(fin, infos, n64):
         if info is None:
             continue
         a = ipaddress.ip_address(fr[info[2]:info[2] + info[3]])
-        if a not in seen:
-            seen.add(a)
-            srcs.append(a)
-    ntrans = sum(1 for i in infos if i is not None)
+        lst, st = (srcs64, seen64) if x else (srcs, seen)
+        if a not in st:
+            st.add(a)
+            lst.append(a)
 
     # Golden: the models and the library's CLI agree on every source.
     faults = []
@@ -220,7 +239,23 @@ def main():
     except Exception as e:          # a broken model or CLI fails the case
         faults.append("cannot compute golden addresses: %s" % e)
         gold = {}
-    report("golden", faults)
+    gold64 = {}
+    if srcs64:
+        try:
+            g64 = expect.models_nat64(args.algo, args.pool, args.seed, srcs64)
+            l64 = expect.cli_nat64(args.snatpool, args.algo, args.pool, args.seed, srcs64)
+            for s in srcs64:
+                if g64.get(s) != l64.get(s):
+                    faults.append("NAT64 %s: models %s, snatpool select --nat64 %s"
+                                  % (s, g64.get(s), l64.get(s)))
+            gold64 = {s: nat64_source(a) for s, a in g64.items()}
+        except Exception as e:
+            faults.append("cannot compute golden NAT64 addresses: %s" % e)
+    # A NAT64 frame without a NAT64 choice passes unchanged.
+    infos = [None if x and not gold64 else i for i, x in zip(infos, n64)]
+    ntrans = sum(1 for i in infos if i is not None)
+    report("golden%s" % (" (NAT64: %d sources, %s)" % (
+        len(srcs64), "translated" if gold64 else "refused") if srcs64 else ""), faults)
 
     outs = {}
     for run in args.run:
@@ -237,7 +272,8 @@ def main():
         for i, (a, b, info) in enumerate(zip(fin, fout, infos)):
             want = None
             if info is not None:
-                want = gold.get(ipaddress.ip_address(a[info[2]:info[2] + info[3]]))
+                want = (gold64 if n64[i] else gold).get(
+                    ipaddress.ip_address(a[info[2]:info[2] + info[3]]))
                 if want is None:
                     faults.append("frame %d: no golden address" % i)
                     continue

@@ -8,6 +8,9 @@ must agree before any harness is judged:
   * cli(): `snatpool select` (the library through its CLI, $SNATPOOL).
 
 Both return {source (ipaddress object): pool address (ipaddress object)}.
+models_nat64() and cli_nat64() do the same for NAT64 (IPv6 sources, the
+pool's IPv4 addresses) and return {} for an algorithm without a NAT64 rule
+or a pool without IPv4 addresses: those frames are not translated.
 """
 
 import ipaddress
@@ -34,6 +37,11 @@ PICK = {
     "snatpool-maglev-v1": snatpool_maglev_v1.pick,
 }
 ALGOS = list(PICK)
+PICK_NAT64 = {          # the algorithms with a NAT64 rule (docs/algorithms.md)
+    "xpf-legacy-v0": xpf_legacy_v0.pick_nat64,
+    "snatpool-xxh3-v1": snatpool_xxh3_v1.pick_nat64,
+    "snatpool-maglev-v1": snatpool_maglev_v1.pick_nat64,
+}
 
 
 def models(algo, spec, seed, srcs):
@@ -77,5 +85,41 @@ def cli(snatpool, algo, spec, seed, srcs):
         if len(f) != 3 or ipaddress.ip_address(f[0]) != src:
             raise RuntimeError("snatpool select: unexpected line %r for %s"
                                % (ln, src))
+        out[src] = ipaddress.ip_address(f[1])
+    return out
+
+
+def models_nat64(algo, spec, seed, srcs):
+    """Expected IPv4 address of each IPv6 source of @srcs (NAT64)."""
+    addrs = common.parse_spec(spec)[4]
+    if algo not in PICK_NAT64 or not addrs:
+        return {}
+    return {src: addrs[PICK_NAT64[algo](addrs, seed, src)] for src in srcs}
+
+
+def cli_nat64(snatpool, algo, spec, seed, srcs):
+    """The same from `snatpool select --nat64` ({} when it refuses: no rule
+    or no IPv4 address, a usage error)."""
+    srcs = list(srcs)
+    if not srcs:
+        return {}
+    text = "".join(str(s) + "\n" for s in srcs)
+    r = subprocess.run([snatpool, "select", "--algo", algo, "--pool", spec,
+                        "--seed", str(seed), "--nat64"], input=text.encode(),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    if r.returncode == 2:
+        return {}
+    if r.returncode != 0:
+        raise RuntimeError("snatpool select --nat64 failed (%d): %s"
+                           % (r.returncode, r.stderr.decode().strip()))
+    out = {}
+    lines = r.stdout.decode().splitlines()
+    if len(lines) != len(srcs):
+        raise RuntimeError("snatpool select --nat64 printed %d lines for %d sources"
+                           % (len(lines), len(srcs)))
+    for src, ln in zip(srcs, lines):
+        f = ln.split()
+        if len(f) != 3 or ipaddress.ip_address(f[0]) != src:
+            raise RuntimeError("snatpool select --nat64: unexpected line %r" % ln)
         out[src] = ipaddress.ip_address(f[1])
     return out
