@@ -14,6 +14,8 @@
  *    set to veth1's)                  v
  *                               AF_XDP socket, copy mode, queue 0
  *                               -> snatpool_select_burst() + rewrite
+ *                                  (IPv6 to 64:ff9b::/96: the NAT64 burst,
+ *                                  64:ff9b::A.B.C.D, harness/README.md)
  *                               -> OUT.pcap (original dst MAC put back)
  *
  * One thread drives both ends (a socket stays in the namespace it was made
@@ -324,11 +326,12 @@ static void translate_burst(struct replay *r, uint8_t **data, const uint32_t *le
 {
 	static const int af[2] = { AF_INET, AF_INET6 };
 	struct snp_pkt p[WINDOW];
-	uint8_t srcs[2][WINDOW * 16];
-	uint32_t idx[2][WINDOW], which[2][WINDOW];
-	size_t cnt[2] = { 0, 0 }, i, k;
+	uint8_t srcs[3][WINDOW * 16];
+	uint32_t idx[3][WINDOW], which[3][WINDOW];
+	size_t cnt[3] = { 0, 0, 0 }, i, k;
 	int f;
 
+	/* groups: [0] IPv4, [1] IPv6, [2] IPv6 to 64:ff9b::/96 (NAT64) */
 	for (i = 0; i < n; i++) {
 		int err = snp_pkt_parse(data[i], data[i] + len[i], &p[i]);
 
@@ -336,30 +339,43 @@ static void translate_burst(struct replay *r, uint8_t **data, const uint32_t *le
 			st[i] = (uint32_t)-err;
 			continue;
 		}
-		f = p[i].fam == SNP_FAM6;
+		f = p[i].nat64 ? 2 : p[i].fam == SNP_FAM6;
 		memcpy(srcs[f] + cnt[f] * p[i].alen, p[i].saddr, p[i].alen);
 		which[f][cnt[f]++] = (uint32_t)i;
 		st[i] = SNAT_OK;
 	}
-	for (f = 0; f < 2; f++) {
-		uint32_t alen = f ? 16 : 4;
+	for (f = 0; f < 3; f++) {
+		uint32_t alen = f == 0 ? 4 : 16;
 		int got;
 
 		if (!cnt[f])
 			continue;
-		got = snatpool_select_burst(r->pool, af[f], srcs[f], cnt[f], r->algo,
-					    idx[f]);
-		if (got == -SNATPOOL_ENOFAMILY) {
+		if (f == 2)
+			got = snatpool_select_nat64_burst(r->pool, srcs[f], cnt[f], r->algo,
+							  idx[f]);
+		else
+			got = snatpool_select_burst(r->pool, af[f], srcs[f], cnt[f], r->algo,
+						    idx[f]);
+		if (got == -SNATPOOL_ENOFAMILY || got == -SNATPOOL_ENONAT64) {
 			for (k = 0; k < cnt[f]; k++)
-				st[which[f][k]] = SNAT_ENOFAMILY;
+				st[which[f][k]] = got == -SNATPOOL_ENOFAMILY ?
+						  SNAT_ENOFAMILY : SNAT_ENONAT64;
 			continue;
 		}
 		if (got != (int)cnt[f])
-			snat_die("snatpool_select_burst: %s", snatpool_strerror(got));
+			snat_die("snatpool_select%s_burst: %s", f == 2 ? "_nat64" : "",
+				 snatpool_strerror(got));
 		for (k = 0; k < cnt[f]; k++) {
+			uint8_t naddr[16];
+
 			i = which[f][k];
 			index[i] = idx[f][k];
-			snp_pkt_rewrite(&p[i], r->addrs[f] + (size_t)idx[f][k] * alen);
+			if (f == 2) {
+				snp_pkt_nat64_addr(naddr, r->addrs[0] + (size_t)idx[f][k] * 4);
+				snp_pkt_rewrite(&p[i], naddr);
+			} else {
+				snp_pkt_rewrite(&p[i], r->addrs[f] + (size_t)idx[f][k] * alen);
+			}
 		}
 	}
 }

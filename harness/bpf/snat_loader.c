@@ -78,6 +78,7 @@ const char *snat_status_str(uint32_t status)
 		[SNAT_EALGO]       = "unknown algorithm",
 		[SNAT_EMAP]        = "map lookup failed",
 		[SNAT_PASSTHROUGH] = "passed through",
+		[SNAT_ENONAT64]    = "algorithm has no NAT64 rule",
 	};
 
 	return status < SNAT_STATUS_MAX && s[status] ? s[status] : "bad status";

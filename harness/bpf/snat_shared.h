@@ -26,6 +26,7 @@ enum snat_status {
 	SNAT_EALGO,		/* unknown algorithm id */
 	SNAT_EMAP,		/* a map lookup failed (table and pool disagree) */
 	SNAT_PASSTHROUGH,	/* pass-through path: not looked at */
+	SNAT_ENONAT64,		/* NAT64 frame, algorithm without a NAT64 rule */
 	SNAT_STATUS_MAX
 };
 
