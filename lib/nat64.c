@@ -22,11 +22,11 @@ static int snp_nat64_prepare(const struct snatpool *pool, const void *src,
 		*algo = pool->default_algo;
 	if (!snp_algo_known(*algo))
 		return -SNATPOOL_EALGO;
+	if (!pool->v4.n)		/* as snatpool_select(): family, then rule */
+		return -SNATPOOL_ENOFAMILY;
 	if (*algo != SNATPOOL_ALGO_XPF_LEGACY_V0 && *algo != SNATPOOL_ALGO_XXH3_V1 &&
 	    *algo != SNATPOOL_ALGO_MAGLEV_V1)
 		return -SNATPOOL_ENONAT64;
-	if (!pool->v4.n)
-		return -SNATPOOL_ENOFAMILY;
 	return 0;
 }
 

@@ -229,9 +229,9 @@ START_TEST(test_errors)
 	ck_assert_int_eq(snatpool_select_nat64_burst(p, src, 1,
 						     SNATPOOL_ALGO_LINUX_NF_PERSIST, ids),
 			 -SNATPOOL_ENONAT64);
-	/* ...the refusal comes before the pool's families are looked at */
+	/* as snatpool_select(): a missing family first, then the algorithm's rule */
 	ck_assert_int_eq(snatpool_select_nat64(v6only, src, SNATPOOL_ALGO_XPF_USERSPACE_V1,
-					       &idx, a4), -SNATPOOL_ENONAT64);
+					       &idx, a4), -SNATPOOL_ENOFAMILY);
 	/* no IPv4 address: fails closed */
 	ck_assert_int_eq(snatpool_select_nat64(v6only, src, SNATPOOL_ALGO_XXH3_V1, &idx, a4),
 			 -SNATPOOL_ENOFAMILY);

@@ -4,7 +4,9 @@
  * from the freestanding cores in lib/core (the only copy of each).
  *
  *   snat_xdp  rewrites the IPv4/IPv6 source to the pool address the
- *             configured algorithm picks and returns XDP_TX; a frame it
+ *             configured algorithm picks (an IPv6 frame to 64:ff9b::/96:
+ *             the IPv4 address of its NAT64 rule, written as
+ *             64:ff9b::A.B.C.D) and returns XDP_TX; a frame it
  *             cannot translate is returned untouched with XDP_PASS.  The
  *             verdict and the index go to snat_last (.bss) for the loader,
  *             which runs frames through BPF_PROG_TEST_RUN (xdp_snat.c).
@@ -129,6 +131,49 @@ static __always_inline int snat_choose(const struct snat_cfg *cfg, __u8 fam,
 	return SNAT_OK;
 }
 
+/*
+ * NAT64 (an IPv6 frame to 64:ff9b::/96): the IPv4 index @cfg's algorithm
+ * picks for the IPv6 source @src6 by its NAT64 rule (docs/algorithms.md),
+ * in the IPv4 family and its Maglev table.
+ */
+static __always_inline int snat_choose_nat64(const struct snat_cfg *cfg,
+					     const __u8 *src6, __u32 *index)
+{
+	__u32 n = cfg->n[0];
+	__u32 idx, slot, key;
+	struct snat_maglev_elem *v;
+
+	if (!n)
+		return SNAT_ENOFAMILY;
+	switch (cfg->algo) {
+	case SNAT_ALGO_XPF_LEGACY_V0:
+		idx = snp_legacy_nat64(src6, n);
+		break;
+	case SNAT_ALGO_XXH3_V1:
+		idx = snp_xxh3_nat64(src6, cfg->seed, n);
+		break;
+	case SNAT_ALGO_MAGLEV_V1:
+		if (!cfg->m[0])
+			return SNAT_EMAP;
+		slot = snp_maglev_nat64_slot(src6, cfg->seed, cfg->m[0]);
+		key = cfg->mbase[0] + slot / SNAT_MAGLEV_PER_ELEM;
+		v = bpf_map_lookup_elem(&snat_maglev, &key);
+		if (!v)
+			return SNAT_EMAP;
+		idx = v->e[slot % SNAT_MAGLEV_PER_ELEM];
+		break;
+	case SNAT_ALGO_XPF_USERSPACE_V1:
+	case SNAT_ALGO_LINUX_NF_PERSIST:
+		return SNAT_ENONAT64;	/* no NAT64 rule: never a guess */
+	default:
+		return SNAT_EALGO;
+	}
+	if (idx >= n)
+		return SNAT_EMAP;
+	*index = idx;
+	return SNAT_OK;
+}
+
 /* Parse the frame and choose; the source is copied to @src. */
 static __always_inline int snat_frame_choose(struct xdp_md *ctx,
 					     const struct snat_cfg *cfg,
@@ -147,6 +192,8 @@ static __always_inline int snat_frame_choose(struct xdp_md *ctx,
 			break;
 		src[i] = p->saddr[i];
 	}
+	if (p->nat64)
+		return snat_choose_nat64(cfg, src, index);
 	return snat_choose(cfg, p->fam, src, index);
 }
 
@@ -168,7 +215,17 @@ int snat_xdp(struct xdp_md *ctx)
 	}
 	st = snat_frame_choose(ctx, cfg, &p, src, &index);
 	if (st == SNAT_OK) {
-		if (p.fam == SNP_FAM6) {
+		if (p.nat64) {		/* the IPv4 choice, as 64:ff9b::A.B.C.D */
+			__u8 *a = bpf_map_lookup_elem(&snat_pool4, &index);
+			__u8 naddr[16];
+
+			if (a) {
+				snp_pkt_nat64_addr(naddr, a);
+				snp_pkt_rewrite(&p, naddr);
+			} else {
+				st = SNAT_EMAP;
+			}
+		} else if (p.fam == SNP_FAM6) {
 			struct snat_addr6 *a = bpf_map_lookup_elem(&snat_pool6, &index);
 
 			if (a)

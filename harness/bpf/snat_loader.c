@@ -48,20 +48,31 @@ int snat_ref_translate(const struct snatpool *pool, uint32_t algo,
 	if (err)
 		return -err;
 	memcpy(src, p.saddr, p.alen);
-	err = snatpool_select(pool, p.fam == SNP_FAM6 ? AF_INET6 : AF_INET,
-			      src, algo, index, addr);
+	if (p.nat64) {		/* IPv6 to 64:ff9b::/96: the IPv4 NAT64 choice */
+		uint8_t a4[4];
+
+		err = snatpool_select_nat64(pool, src, algo, index, a4);
+		if (!err)
+			snp_pkt_nat64_addr(addr, a4);
+	} else {
+		err = snatpool_select(pool, p.fam == SNP_FAM6 ? AF_INET6 : AF_INET,
+				      src, algo, index, addr);
+	}
 	switch (err) {
 	case 0:
 		snp_pkt_rewrite(&p, addr);
 		return SNAT_OK;
 	case -SNATPOOL_ENOFAMILY:
 		return SNAT_ENOFAMILY;
+	case -SNATPOOL_ENONAT64:
+		return SNAT_ENONAT64;
 	case -SNATPOOL_ENOTRANGE:
 		return SNAT_ENOTRANGE;
 	case -SNATPOOL_EALGO:
 		return SNAT_EALGO;
 	default:
-		snat_die("snatpool_select: %s", snatpool_strerror(err));
+		snat_die("snatpool_select%s: %s", p.nat64 ? "_nat64" : "",
+			 snatpool_strerror(err));
 	}
 }
 
