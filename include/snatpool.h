@@ -239,9 +239,10 @@ SNATPOOL_API int snatpool_select_burst(const struct snatpool *pool, int family,
  * snatpool-xxh3-v1 and snatpool-maglev-v1 have one; the others refuse.
  * snatpool_select() is unchanged: it still chooses within the source's
  * own family.
- * Return: 0; -SNATPOOL_ENONAT64 (@algo has no NAT64 rule: never a guess);
- * -SNATPOOL_ENOFAMILY (@pool has no IPv4 address); -SNATPOOL_EALGO
- * (unknown @algo); -ENOMEM (first Maglev use only); -EINVAL.
+ * Return: 0; -SNATPOOL_EALGO (unknown @algo); -SNATPOOL_ENOFAMILY (@pool
+ * has no IPv4 address: fails closed); -SNATPOOL_ENONAT64 (@algo has no
+ * NAT64 rule: never a guess), in this order; -ENOMEM (first Maglev use
+ * only); -EINVAL.
  */
 SNATPOOL_API int snatpool_select_nat64(const struct snatpool *pool,
 				       const uint8_t *src6, uint32_t algo,

@@ -7,6 +7,7 @@ pub const SNATPOOL_MAX_ADDRS: u32 = 65536;
 pub const SNATPOOL_MAGLEV_SIZE: u32 = 262139;
 pub const SNATPOOL_DELTA_RECORD_SIZE: u32 = 96;
 pub const SNATPOOL_VECTORS_SCHEMA: &[u8; 19usize] = b"snatpool-vectors/1\0";
+pub const SNATPOOL_VECTORS_SCHEMA_XFAMILY: &[u8; 19usize] = b"snatpool-vectors/2\0";
 pub type __uint8_t = ::std::os::raw::c_uchar;
 pub type __uint16_t = ::std::os::raw::c_ushort;
 pub type __uint32_t = ::std::os::raw::c_uint;
@@ -158,6 +159,45 @@ extern "C" {
         pool: *const snatpool,
         family: ::std::os::raw::c_int,
         srcs: *const u8,
+        count: usize,
+        algo: u32,
+        indexes: *mut u32,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    #[doc = " snatpool_select_nat64() - choose the IPv4 pool address for an IPv6 source"]
+    #[doc = " @pool:   as snatpool_select() (read-only, shared by threads; the IPv4"]
+    #[doc = "          Maglev table may be built on first use)"]
+    #[doc = " @src6:   the IPv6 source, 16 octets, network order"]
+    #[doc = " @algo:   SNATPOOL_ALGO_*, 0 for the pool's default"]
+    #[doc = " @index:  NULL, or receives the index in the pool's IPv4 configured order"]
+    #[doc = " @addr4:  NULL, or receives the chosen IPv4 address (4 octets)"]
+    #[doc = " NAT64 (RFC 6146): the IPv6 source chooses among the pool's IPv4"]
+    #[doc = " addresses, by the algorithm's NAT64 rule.  xpf-legacy-v0,"]
+    #[doc = " snatpool-xxh3-v1 and snatpool-maglev-v1 have one; the others refuse."]
+    #[doc = " snatpool_select() is unchanged: it still chooses within the source's"]
+    #[doc = " own family."]
+    #[doc = " Return: 0; -SNATPOOL_EALGO (unknown @algo); -SNATPOOL_ENOFAMILY (@pool"]
+    #[doc = " has no IPv4 address: fails closed); -SNATPOOL_ENONAT64 (@algo has no"]
+    #[doc = " NAT64 rule: never a guess), in this order; -ENOMEM (first Maglev use"]
+    #[doc = " only); -EINVAL."]
+    pub fn snatpool_select_nat64(
+        pool: *const snatpool,
+        src6: *const u8,
+        algo: u32,
+        index: *mut u32,
+        addr4: *mut u8,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    #[doc = " snatpool_select_nat64_burst() - snatpool_select_nat64() for @count sources"]
+    #[doc = " @srcs6:   @count IPv6 sources packed back to back (16 octets each)"]
+    #[doc = " @indexes: receives @count indexes in the IPv4 configured order"]
+    #[doc = " Return: @count (as int, so @count must be <= INT_MAX), or the error"]
+    #[doc = " snatpool_select_nat64() would give; on error @indexes is unspecified."]
+    pub fn snatpool_select_nat64_burst(
+        pool: *const snatpool,
+        srcs6: *const u8,
         count: usize,
         algo: u32,
         indexes: *mut u32,
@@ -824,7 +864,8 @@ pub const SNATPOOL_EGAP: snatpool_error = 4020;
 pub const SNATPOOL_ECONFLICT: snatpool_error = 4021;
 pub const SNATPOOL_EGEOMETRY: snatpool_error = 4022;
 pub const SNATPOOL_EMAGLEV: snatpool_error = 4023;
-pub const SNATPOOL_EERR_END: snatpool_error = 4024;
+pub const SNATPOOL_ENONAT64: snatpool_error = 4024;
+pub const SNATPOOL_EERR_END: snatpool_error = 4025;
 #[doc = " Library error codes, returned negated; clear of errno values."]
 pub type snatpool_error = ::std::os::raw::c_uint;
 extern "C" {

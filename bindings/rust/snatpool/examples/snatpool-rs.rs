@@ -12,7 +12,7 @@
 //! More commands: "select --algo NAME --pool SPEC SRC..." prints INDEX
 //! ADDRESS per source; "vectors --algo NAME" writes the edge-case vectors
 //! to standard output; and for the conformance suite (tests/conformance)
-//! "compute JOBS" answers job lines through Pool::select, "bench [N]" prints
+//! "compute JOBS" answers job lines through Pool::select (X lines: Pool::select_nat64), "bench [N]" prints
 //! the per-call cost of Pool::select as a key=value line.
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
@@ -159,7 +159,7 @@ fn cmd_compute(args: &[String]) -> i32 {
                     }
                 }
             }
-            ("S", 3) => {
+            (kind @ ("S" | "X"), 3) => {
                 let algo = if f[1]
                     .trim_start_matches(|c: char| c.is_ascii_digit())
                     .is_empty()
@@ -172,7 +172,14 @@ fn cmd_compute(args: &[String]) -> i32 {
                 match r {
                     Err(c) => writeln!(out, "error {}", c),
                     Ok(_) if pool_err != 0 => writeln!(out, "error {}", pool_err),
-                    Ok((a, src)) => match pool.as_ref().map(|p| p.select(src, a)) {
+                    // X: NAT64, an IPv6 source and an IPv4 address (jobs.py)
+                    Ok((a, src)) => match pool.as_ref().map(|p| match (kind, src) {
+                        ("X", std::net::IpAddr::V6(s6)) => {
+                            p.select_nat64(s6, a).map(|(i, a4)| (i, std::net::IpAddr::V4(a4)))
+                        }
+                        ("X", _) => Err(snatpool::Error::new("select_nat64", -codes::EFAMILY)),
+                        _ => p.select(src, a),
+                    }) {
                         Some(Ok((i, addr))) => writeln!(out, "{} {}", i, format_addr(addr)),
                         Some(Err(e)) => writeln!(out, "error {}", e.code()),
                         None => writeln!(out, "error {}", codes::EINVAL),

@@ -37,6 +37,7 @@ pub mod codes {
     pub const ECONFLICT: i32 = sys::SNATPOOL_ECONFLICT as i32;
     pub const EGEOMETRY: i32 = sys::SNATPOOL_EGEOMETRY as i32;
     pub const EMAGLEV: i32 = sys::SNATPOOL_EMAGLEV as i32;
+    pub const ENONAT64: i32 = sys::SNATPOOL_ENONAT64 as i32;
     /// errno values the library returns (Linux).
     pub const ENOENT: i32 = 2;
     pub const ENOMEM: i32 = 12;

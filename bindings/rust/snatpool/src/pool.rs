@@ -2,7 +2,7 @@
 //! Pools and selection.
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ptr::{self, NonNull};
 use std::sync::Arc;
 
@@ -244,6 +244,24 @@ impl Pool {
             }
         };
         Err(Error::new("Pool::select", rc))
+    }
+
+    /// NAT64 (snatpool_select_nat64): the IPv4 pool address, and its index
+    /// in the pool's IPv4 configured order, that `algo`'s NAT64 rule gives
+    /// the IPv6 source `src`.  Fails with `codes::ENONAT64` for an algorithm
+    /// without a NAT64 rule, `codes::ENOFAMILY` for a pool without IPv4
+    /// addresses.
+    pub fn select_nat64(&self, src: Ipv6Addr, algo: Algo) -> Result<(u32, Ipv4Addr)> {
+        let (s, mut out, mut index) = (src.octets(), [0u8; 4], 0u32);
+        // SAFETY: a live pool; s holds 16 octets, out 4.
+        let rc = unsafe {
+            sys::snatpool_select_nat64(self.p(), s.as_ptr(), algo.id(), &mut index, out.as_mut_ptr())
+        };
+        if rc == 0 {
+            Ok((index, out.into()))
+        } else {
+            Err(Error::new("Pool::select_nat64", rc))
+        }
     }
 
     /// The index alone (no address copied out).

@@ -626,3 +626,27 @@ fn vectors_write_and_verify() {
     assert!(verify_file(dir.join("missing")).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn select_nat64_and_its_refusals() {
+    use snatpool::{codes, Algo, Pool, PoolOptions};
+    let pool = Pool::from_spec(
+        "198.51.100.1-198.51.100.7,2001:db8::/126",
+        &PoolOptions::default(),
+    )
+    .unwrap();
+    // xpf-legacy-v0: LE32(20 01 0d b8) = 0xb80d0120 mod 7 = 1
+    let src: std::net::Ipv6Addr = "2001:db8::1".parse().unwrap();
+    let legacy = Algo::parse("xpf-legacy-v0").unwrap();
+    assert_eq!(
+        pool.select_nat64(src, legacy).unwrap(),
+        (1, "198.51.100.2".parse().unwrap())
+    );
+    for name in ["xpf-userspace-v1", "linux-nf-persistent"] {
+        let e = pool.select_nat64(src, Algo::parse(name).unwrap()).unwrap_err();
+        assert_eq!(e.code(), codes::ENONAT64, "{}", name);
+    }
+    let v6 = Pool::from_spec("2001:db8::/126", &PoolOptions::default()).unwrap();
+    let xxh3 = Algo::parse("snatpool-xxh3-v1").unwrap();
+    assert_eq!(v6.select_nat64(src, xxh3).unwrap_err().code(), codes::ENOFAMILY);
+}
