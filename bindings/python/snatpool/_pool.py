@@ -315,7 +315,8 @@ class Pool:
         return capi.select_burst(self._h(), fam, b"".join(a.packed for a in addrs), algo_id)
 
     # -- NAT64: IPv6 sources, the pool's IPv4 addresses --------------------
-    def select_nat64(self, src, algo=0):
+    def select_nat64(self, src: AddressLike,
+                     algo: Union[Algo, int, str] = 0) -> Selection:
         """The IPv4 pool address for IPv6 source ``src`` by the algorithm's
         NAT64 rule (snatpool_select_nat64()): a :class:`Selection` (IPv4
         address, index in the IPv4 configured order).  Raises InvalidInput
@@ -328,7 +329,8 @@ class Pool:
         index, packed = capi.select_nat64(self._h(), addr.packed, algo_id)
         return Selection(ipaddress.ip_address(packed), index)
 
-    def select_many_nat64(self, srcs, algo=0):
+    def select_many_nat64(self, srcs: Iterable[AddressLike],
+                          algo: Union[Algo, int, str] = 0) -> List[int]:
         """IPv4 indexes for many IPv6 sources (snatpool_select_nat64_burst()),
         a list of ints in the order given."""
         addrs = [parse_address(s) for s in srcs]
