@@ -1,16 +1,52 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * nat64.c - cross-family selection: an IPv6 source chooses among the pool's
- * IPv4 addresses (docs/algorithms.md, "NAT64").  The rules live in the
- * cores (core/snp_legacy.h, snp_xxh3.h, snp_maglev.h); algorithms without
- * one refuse with -SNATPOOL_ENONAT64.
+ * IPv4 addresses (docs/algorithms.md, "NAT64"), through the one dispatch
+ * (core/snp_dispatch.h, snp_dispatch_nat64()), which holds each
+ * algorithm's NAT64 rule or its refusal, SNP_PICK_ENONAT64.
  */
 #include <string.h>
 
 #include "internal.h"
-#include "core/snp_legacy.h"
-#include "core/snp_xxh3.h"
-#include "core/snp_maglev.h"
+
+/* Dispatch's error kinds as the library's errors. */
+static int snp_nat64_err(int kind)
+{
+	switch (kind) {
+	case SNP_PICK_ENOFAMILY:
+		return -SNATPOOL_ENOFAMILY;
+	case SNP_PICK_ENONAT64:
+		return -SNATPOOL_ENONAT64;
+	case SNP_PICK_EHASH:
+		return -SNATPOOL_ECRYPTO;
+	case SNP_PICK_ENOTABLE:		/* every family has msize > 0 (pool.c) */
+	case SNP_PICK_EALGO:
+	default:
+		return -SNATPOOL_EALGO;
+	}
+}
+
+/* One source; the algorithm ID was checked. */
+static inline int snp_nat64_pick(const struct snatpool *pool, const uint8_t *src6,
+				 uint32_t algo, uint32_t *idx)
+{
+	const struct snp_family *f = &pool->v4;
+	const uint16_t *t;
+	uint32_t v;
+	int kind = snp_dispatch_nat64(algo, &f->view, pool->seed, src6, &v);
+
+	if (kind == SNP_PICK_INDEX) {
+		*idx = v;
+		return 0;
+	}
+	if (kind != SNP_PICK_SLOT)
+		return snp_nat64_err(kind);
+	t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
+	if (__builtin_expect(!t, 0) && !(t = snp_maglev_get(pool, f)))
+		return -ENOMEM;
+	*idx = t[v];
+	return 0;
+}
 
 /* Checks shared by the single and burst forms; *@algo resolved. */
 static int snp_nat64_prepare(const struct snatpool *pool, const void *src,
@@ -22,35 +58,7 @@ static int snp_nat64_prepare(const struct snatpool *pool, const void *src,
 		*algo = pool->default_algo;
 	if (!snp_algo_known(*algo))
 		return -SNATPOOL_EALGO;
-	if (!pool->v4.n)		/* as snatpool_select(): family, then rule */
-		return -SNATPOOL_ENOFAMILY;
-	if (*algo != SNATPOOL_ALGO_XPF_LEGACY_V0 && *algo != SNATPOOL_ALGO_XXH3_V1 &&
-	    *algo != SNATPOOL_ALGO_MAGLEV_V1)
-		return -SNATPOOL_ENONAT64;
 	return 0;
-}
-
-static inline int snp_nat64_pick(const struct snatpool *pool, const uint8_t *src6,
-				 uint32_t algo, uint32_t *idx)
-{
-	const struct snp_family *f = &pool->v4;
-	const uint16_t *t;
-
-	switch (algo) {
-	case SNATPOOL_ALGO_XPF_LEGACY_V0:
-		*idx = snp_legacy_nat64(src6, f->n);
-		return 0;
-	case SNATPOOL_ALGO_XXH3_V1:
-		*idx = snp_xxh3_nat64(src6, pool->seed, f->n);
-		return 0;
-	case SNATPOOL_ALGO_MAGLEV_V1:
-		t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
-		if (__builtin_expect(!t, 0) && !(t = snp_maglev_get(pool, f)))
-			return -ENOMEM;
-		*idx = t[snp_maglev_nat64_slot(src6, pool->seed, pool->maglev_size)];
-		return 0;
-	}
-	return -SNATPOOL_ENONAT64;
 }
 
 SNP_API int snatpool_select_nat64(const struct snatpool *pool, const uint8_t *src6,
@@ -70,10 +78,17 @@ SNP_API int snatpool_select_nat64(const struct snatpool *pool, const uint8_t *sr
 	return 0;
 }
 
+/*
+ * The burst answers what count single calls would, errors included: an
+ * empty burst still asks the dispatch once (with the zero address), so that
+ * a refusal does not depend on the count.
+ */
 SNP_API int snatpool_select_nat64_burst(const struct snatpool *pool,
 					const uint8_t *srcs6, size_t count,
 					uint32_t algo, uint32_t *indexes)
 {
+	static const uint8_t zero[16];
+	uint32_t idx;
 	size_t i;
 	int err = snp_nat64_prepare(pool, srcs6, &algo);
 
@@ -81,6 +96,8 @@ SNP_API int snatpool_select_nat64_burst(const struct snatpool *pool,
 		return err;
 	if (!indexes || count > INT32_MAX)
 		return -EINVAL;
+	if (!count)
+		return (err = snp_nat64_pick(pool, zero, algo, &idx)) ? err : 0;
 	for (i = 0; i < count; i++) {
 		err = snp_nat64_pick(pool, srcs6 + i * 16, algo, &indexes[i]);
 		if (err)

@@ -18,7 +18,7 @@
  *                               (LE64(in + 8) ^ (LE64(s + 8) - seed)))
  *
  * With S0 = LE64(src[0..7]) and S1 = LE64(src[8..15]), the key's words are
- * LE64(key[0..7]) = S0 << 8 | 6, LE64(key[8..15]) = S0 >> 56 | S1 << 8,
+ * LE64(key[0..7]) = S0 << 8 | 6 (NAT64: | 64), LE64(key[8..15]) = S0 >> 56 | S1 << 8,
  * LE64(key[1..8]) = S0 and LE64(key[9..16]) = S1: two loads of the
  * caller's source and shifts, no stored key.  Equality with libxxhash is
  * checked by tests/check_fastpath.c on random sources and seeds, and the
@@ -60,13 +60,17 @@ static inline uint64_t snp_xxh3f_fold64(uint64_t a, uint64_t b)
 	return (uint64_t)p ^ (uint64_t)(p >> 64);
 }
 
-/* XXH3_64bits_withSeed() of the 17 octets 6 || src[0..15]. */
-static inline uint64_t snp_xxh3_hash6_fast(const uint8_t *src, uint64_t seed)
+/*
+ * XXH3_64bits_withSeed() of the 17 octets fam || src[0..15]: fam is 6 (an
+ * IPv6 source) or SNP_FAM64 (an IPv6 source choosing an IPv4 address,
+ * NAT64, docs/algorithms.md).
+ */
+static inline uint64_t snp_xxh3_hash16_fast(uint8_t fam, const uint8_t *src, uint64_t seed)
 {
 	uint64_t s0 = snp_xxh3f_le64(src), s1 = snp_xxh3f_le64(src + 8);
 	uint64_t acc = 17 * SNP_XXH3_PRIME64_1;
 
-	acc += snp_xxh3f_fold64((s0 << 8 | 6) ^ (SNP_XXH3_KS0 + seed),
+	acc += snp_xxh3f_fold64((s0 << 8 | fam) ^ (SNP_XXH3_KS0 + seed),
 				(s0 >> 56 | s1 << 8) ^ (SNP_XXH3_KS1 - seed));
 	acc += snp_xxh3f_fold64(s0 ^ (SNP_XXH3_KS2 + seed),
 				s1 ^ (SNP_XXH3_KS3 - seed));
@@ -105,8 +109,8 @@ static inline uint64_t snp_xxh3_hash4_fast(const uint8_t *src, uint64_t seed)
 /* XXH3 of fam || src, from registers: snp_xxh3_hash()'s output. */
 static inline uint64_t snp_xxh3_hash_host(uint8_t fam, const uint8_t *src, uint64_t seed)
 {
-	if (fam == SNP_FAM6)
-		return snp_xxh3_hash6_fast(src, seed);
+	if (fam == SNP_FAM6 || fam == SNP_FAM64)
+		return snp_xxh3_hash16_fast(fam, src, seed);
 	return snp_xxh3_hash4_fast(src, seed);
 }
 

@@ -30,18 +30,21 @@ START_TEST(test_xxh3_hash6_vs_libxxhash)
 
 		tu_randbytes(&rng, buf, sizeof(buf));
 		seed = k % 8 < 6 ? tu_rand(&rng) : edge[(k / 8) % 6];
-		key[0] = 6;
+		key[0] = k & 1 ? SNP_FAM64 : 6;	/* NAT64's key octet, every other */
 		memcpy(key + 1, src, 16);
-		ck_assert_uint_eq(snp_xxh3_hash6_fast(src, seed), ref_xxh3(key, 17, seed));
+		ck_assert_uint_eq(snp_xxh3_hash16_fast(key[0], src, seed),
+				  ref_xxh3(key, 17, seed));
 	}
 	/* Sources of all zero and all one octets. */
 	memset(buf, 0, sizeof(buf));
 	memset(key, 0, sizeof(key));
 	key[0] = 6;
-	ck_assert_uint_eq(snp_xxh3_hash6_fast(buf, 5), ref_xxh3(key, 17, 5));
+	ck_assert_uint_eq(snp_xxh3_hash16_fast(6, buf, 5), ref_xxh3(key, 17, 5));
 	memset(buf, 0xff, sizeof(buf));
 	memset(key + 1, 0xff, 16);
-	ck_assert_uint_eq(snp_xxh3_hash6_fast(buf, 0), ref_xxh3(key, 17, 0));
+	ck_assert_uint_eq(snp_xxh3_hash16_fast(6, buf, 0), ref_xxh3(key, 17, 0));
+	key[0] = SNP_FAM64;
+	ck_assert_uint_eq(snp_xxh3_hash16_fast(SNP_FAM64, buf, 0), ref_xxh3(key, 17, 0));
 }
 END_TEST
 

@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "testutil.h"
+#include "core/snp_dispatch.h"	/* its defaults: what BPF and DPDK run */
 
 #define NSRC 4096
 
@@ -229,6 +230,12 @@ START_TEST(test_errors)
 	ck_assert_int_eq(snatpool_select_nat64_burst(p, src, 1,
 						     SNATPOOL_ALGO_LINUX_NF_PERSIST, ids),
 			 -SNATPOOL_ENONAT64);
+	/* an empty burst refuses as a full one does */
+	ck_assert_int_eq(snatpool_select_nat64_burst(p, src, 0,
+						     SNATPOOL_ALGO_XPF_USERSPACE_V1, ids),
+			 -SNATPOOL_ENONAT64);
+	ck_assert_int_eq(snatpool_select_nat64_burst(v6only, src, 0, SNATPOOL_ALGO_XXH3_V1,
+						     ids), -SNATPOOL_ENOFAMILY);
 	/* as snatpool_select(): a missing family first, then the algorithm's rule */
 	ck_assert_int_eq(snatpool_select_nat64(v6only, src, SNATPOOL_ALGO_XPF_USERSPACE_V1,
 					       &idx, a4), -SNATPOOL_ENOFAMILY);
@@ -288,6 +295,55 @@ START_TEST(test_single_family_unchanged)
 }
 END_TEST
 
+/*
+ * The dispatch as the dataplanes compile it (no host hooks: the core's
+ * XXH3 and SHA-256) against the library, for every algorithm ID.
+ */
+START_TEST(test_dispatch_nat64_vs_library)
+{
+	static uint8_t srcs[NSRC][16];
+	struct snatpool *p = tu_pool("198.18.0.255-198.18.1.255,2001:db8::/120", 0xdeadbeef);
+	struct snp_view_family f4 = { .fam = SNP_FAM4, .alen = 4, .contiguous = 1 };
+	const uint16_t *t;
+	uint32_t algo, m, v, idx;
+	size_t i;
+
+	rand_srcs(srcs, NSRC, 0x6a);
+	ck_assert_int_eq(snatpool_maglev_table(p, AF_INET, &t, &m), 0);
+	f4.n = (uint32_t)snatpool_pool_count(p, AF_INET);
+	f4.msize = m;
+	for (algo = 1; algo <= (uint32_t)snatpool_algo_list(NULL, 0); algo++) {
+		for (i = 0; i < NSRC; i++) {
+			int kind = snp_dispatch_nat64(algo, &f4, 0xdeadbeef, srcs[i], &v);
+			int rc = snatpool_select_nat64(p, srcs[i], algo, &idx, NULL);
+
+			if (rc == -SNATPOOL_ENONAT64) {
+				ck_assert_int_eq(kind, SNP_PICK_ENONAT64);
+				continue;
+			}
+			ck_assert_int_eq(rc, 0);
+			if (kind == SNP_PICK_SLOT)
+				v = t[v];
+			else
+				ck_assert_int_eq(kind, SNP_PICK_INDEX);
+			ck_assert_uint_eq(v, idx);
+		}
+	}
+	/* an IPv6 view is no NAT64 target; an empty one fails closed */
+	f4.fam = SNP_FAM6;
+	ck_assert_int_eq(snp_dispatch_nat64(SNATPOOL_ALGO_XXH3_V1, &f4, 0, srcs[0], &v),
+			 SNP_PICK_ENOFAMILY);
+	f4.fam = SNP_FAM4;
+	f4.n = 0;
+	ck_assert_int_eq(snp_dispatch_nat64(SNATPOOL_ALGO_XXH3_V1, &f4, 0, srcs[0], &v),
+			 SNP_PICK_ENOFAMILY);
+	ck_assert_int_eq(snp_dispatch_nat64(99, &f4, 0, srcs[0], &v), SNP_PICK_ENOFAMILY);
+	f4.n = 3;
+	ck_assert_int_eq(snp_dispatch_nat64(99, &f4, 0, srcs[0], &v), SNP_PICK_EALGO);
+	snatpool_pool_free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("nat64");
@@ -303,6 +359,7 @@ int main(void)
 	tcase_add_test(tc, test_default_algo);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_single_family_unchanged);
+	tcase_add_test(tc, test_dispatch_nat64_vs_library);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * core_all.c - every core in one unit, reached the way the dataplanes reach
- * it: snp_dispatch() for every ID of SNP_ALGO_LIST and both families, plus
+ * it: snp_dispatch() for every ID of SNP_ALGO_LIST and both families,
+ * snp_dispatch_nat64() for every ID, plus
  * the Maglev permutation that table builders call (tests/core_freestanding.sh).
  */
 #include "core/snp_dispatch.h"
@@ -17,6 +18,11 @@ int core_all(const snp_u8 *src, const struct snp_view *v, snp_u32 *out)
 	kinds += snp_dispatch(id, &v->f[1], v->seed, src, &out[2 * (id) + 1]);
 	SNP_ALGO_LIST(CORE_ALL_ONE)
 #undef CORE_ALL_ONE
+	/* NAT64: an IPv6 source in the IPv4 view */
+#define CORE_ALL_NAT64(id, name)					\
+	kinds += snp_dispatch_nat64(id, &v->f[0], v->seed, src, &out[64 + (id)]);
+	SNP_ALGO_LIST(CORE_ALL_NAT64)
+#undef CORE_ALL_NAT64
 	snp_maglev_perm(SNP_FAM4, src, v->seed, v->f[0].n, &out[0], &out[1]);
 	return kinds;
 }

@@ -96,15 +96,19 @@ __u32 snat_handoff_seq;		/* frames snat_xsk_map has handed over */
 /*
  * The index @cfg's algorithm picks for @src of family @fam (4 or 16 octets):
  * snp_dispatch() chooses, a slot it returns is looked up in snat_maglev.
+ * @nat64 (an IPv6 frame to 64:ff9b::/96): the IPv6 source chooses in the
+ * IPv4 family and its table by the algorithm's NAT64 rule
+ * (snp_dispatch_nat64()); an algorithm without one gives SNAT_ENONAT64.
  */
 static __always_inline int snat_choose(const struct snat_cfg *cfg, __u8 fam,
-				       const __u8 *src, __u32 *index)
+				       int nat64, const __u8 *src, __u32 *index)
 {
-	__u32 f = fam == SNP_FAM6;
+	__u32 f = fam == SNP_FAM6 && !nat64;
 	const struct snp_view_family *vf = f ? &cfg->pool.f[1] : &cfg->pool.f[0];
 	__u32 v, key;
 	struct snat_maglev_elem *e;
-	int kind = snp_dispatch(cfg->algo, vf, cfg->pool.seed, src, &v);
+	int kind = nat64 ? snp_dispatch_nat64(cfg->algo, vf, cfg->pool.seed, src, &v)
+			 : snp_dispatch(cfg->algo, vf, cfg->pool.seed, src, &v);
 
 	switch (kind) {
 	case SNP_PICK_INDEX:
@@ -122,55 +126,14 @@ static __always_inline int snat_choose(const struct snat_cfg *cfg, __u8 fam,
 		return SNAT_ENOTRANGE;
 	case SNP_PICK_ENOTABLE:
 		return SNAT_EMAP;
+	case SNP_PICK_ENONAT64:
+		return SNAT_ENONAT64;
 	default:		/* SNP_PICK_EALGO and any kind this program does not know */
 		return SNAT_EALGO;
 	}
 	if (v >= vf->n)
 		return SNAT_EMAP;
 	*index = v;
-	return SNAT_OK;
-}
-
-/*
- * NAT64 (an IPv6 frame to 64:ff9b::/96): the IPv4 index @cfg's algorithm
- * picks for the IPv6 source @src6 by its NAT64 rule (docs/algorithms.md),
- * in the IPv4 family and its Maglev table.
- */
-static __always_inline int snat_choose_nat64(const struct snat_cfg *cfg,
-					     const __u8 *src6, __u32 *index)
-{
-	__u32 n = cfg->n[0];
-	__u32 idx, slot, key;
-	struct snat_maglev_elem *v;
-
-	if (!n)
-		return SNAT_ENOFAMILY;
-	switch (cfg->algo) {
-	case SNAT_ALGO_XPF_LEGACY_V0:
-		idx = snp_legacy_nat64(src6, n);
-		break;
-	case SNAT_ALGO_XXH3_V1:
-		idx = snp_xxh3_nat64(src6, cfg->seed, n);
-		break;
-	case SNAT_ALGO_MAGLEV_V1:
-		if (!cfg->m[0])
-			return SNAT_EMAP;
-		slot = snp_maglev_nat64_slot(src6, cfg->seed, cfg->m[0]);
-		key = cfg->mbase[0] + slot / SNAT_MAGLEV_PER_ELEM;
-		v = bpf_map_lookup_elem(&snat_maglev, &key);
-		if (!v)
-			return SNAT_EMAP;
-		idx = v->e[slot % SNAT_MAGLEV_PER_ELEM];
-		break;
-	case SNAT_ALGO_XPF_USERSPACE_V1:
-	case SNAT_ALGO_LINUX_NF_PERSIST:
-		return SNAT_ENONAT64;	/* no NAT64 rule: never a guess */
-	default:
-		return SNAT_EALGO;
-	}
-	if (idx >= n)
-		return SNAT_EMAP;
-	*index = idx;
 	return SNAT_OK;
 }
 
@@ -192,9 +155,7 @@ static __always_inline int snat_frame_choose(struct xdp_md *ctx,
 			break;
 		src[i] = p->saddr[i];
 	}
-	if (p->nat64)
-		return snat_choose_nat64(cfg, src, index);
-	return snat_choose(cfg, p->fam, src, index);
+	return snat_choose(cfg, p->fam, p->nat64, src, index);
 }
 
 SEC("xdp")

@@ -69,6 +69,23 @@ struct dp {
 };
 
 /*
+ * Rewrite @p's source to address @idx of family @f; a NAT64 frame (f is
+ * then IPv4) gets it as 64:ff9b::A.B.C.D (harness/pkt/snp_pkt.h).
+ */
+static __rte_always_inline void
+dp_rewrite(const struct dp *dp, struct snp_pkt *p, uint32_t f, uint32_t idx)
+{
+	const uint8_t *a = dp->addrs[f] + (size_t)idx * dp->view.f[f].alen;
+	uint8_t naddr[16];
+
+	if (unlikely(p->nat64)) {
+		snp_pkt_nat64_addr(naddr, a);
+		a = naddr;
+	}
+	snp_pkt_rewrite(p, a);
+}
+
+/*
  * The burst loop, specialised per algorithm by the constant @algo (the
  * dispatch's switch folds away).  An address index is used at once; a
  * Maglev slot is prefetched and its packet put aside, and the put-aside
@@ -96,23 +113,28 @@ dp_burst_algo(struct dp *dp, struct rte_mbuf **pkts, uint16_t n, const uint32_t 
 			bad++;
 			continue;
 		}
-		f = pp->fam == SNP_FAM6;
-		kind = snp_dispatch(algo, &dp->view.f[f], dp->view.seed, pp->saddr, &v[nd]);
+		if (unlikely(pp->nat64)) {
+			/* IPv6 to 64:ff9b::/96: the IPv4 NAT64 choice (dp_nat64_addr) */
+			f = 0;
+			kind = snp_dispatch_nat64(algo, &dp->view.f[0], dp->view.seed,
+						  pp->saddr, &v[nd]);
+		} else {
+			f = pp->fam == SNP_FAM6;
+			kind = snp_dispatch(algo, &dp->view.f[f], dp->view.seed, pp->saddr,
+					    &v[nd]);
+		}
 		if (kind == SNP_PICK_INDEX) {
-			snp_pkt_rewrite(pp, dp->addrs[f] + (size_t)v[nd] * dp->view.f[f].alen);
+			dp_rewrite(dp, pp, f, v[nd]);
 			ok++;
 		} else if (kind == SNP_PICK_SLOT) {
 			rte_prefetch0(&dp->maglev[f][v[nd]]);
 			fs[nd++] = f;
 		} else {
-			bad++;		/* fail closed: no family, not a range, ... */
+			bad++;		/* fail closed: no family, not a range, no NAT64 rule */
 		}
 	}
 	for (i = 0; i < nd; i++) {
-		uint32_t f = fs[i];
-
-		snp_pkt_rewrite(&p[i], dp->addrs[f] +
-				(size_t)dp->maglev[f][v[i]] * dp->view.f[f].alen);
+		dp_rewrite(dp, &p[i], fs[i], dp->maglev[fs[i]][v[i]]);
 		ok++;
 	}
 	dp->translated += ok;

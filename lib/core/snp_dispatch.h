@@ -32,10 +32,12 @@
  * in lib/core, a line in SNP_ALGO_LIST and a case in snp_dispatch() here,
  * the enum in include/snatpool.h, the registry entry in lib/algo.c.
  * New families slot in the same way: a deterministic port-block algorithm
- * (subscriber -> address index and port block) or a cross-family NAT64 pick
- * (IPv6 source -> IPv4 address) gets its ID in SNP_ALGO_LIST, its case in
- * snp_dispatch() below (see "families" there) and, if it needs more than an
- * address index, a new SNP_PICK_* kind that says what value holds.
+ * (subscriber -> address index and port block) gets its ID in
+ * SNP_ALGO_LIST, its case in snp_dispatch_x() below (see "families" there)
+ * and, if it needs more than an address index, a new SNP_PICK_* kind that
+ * says what value holds.  NAT64 (an IPv6 source choosing an IPv4 address)
+ * is no algorithm but a kind of source each algorithm's case serves or
+ * refuses: snp_dispatch_x()'s @x64, snp_dispatch_nat64() for callers.
  */
 #ifndef SNP_DISPATCH_H
 #define SNP_DISPATCH_H
@@ -102,6 +104,7 @@ enum snp_pick {
 	SNP_PICK_EALGO     = -3,	/* unknown algorithm ID */
 	SNP_PICK_ENOTABLE  = -4,	/* table algorithm, no table (msize 0) */
 	SNP_PICK_EHASH     = -5,	/* the includer's SHA-256 failed */
+	SNP_PICK_ENONAT64  = -6,	/* NAT64: the algorithm has no NAT64 rule */
 };
 
 #ifndef SNP_DISPATCH_XXH3
@@ -135,48 +138,73 @@ static SNP_INLINE int snp_dispatch_userspace_(snp_u8 fam, const snp_u8 *src, snp
 }
 
 /*
- * Choose for @src (f->alen octets, network order) of family @f with
- * algorithm @algo and @seed.  Returns SNP_PICK_INDEX or SNP_PICK_SLOT with
- * *@value written, or a negative SNP_PICK_E* with *@value untouched.  An
- * unknown @algo fails closed: never a default.  With a constant @algo (an
- * always-inline caller specialised per algorithm) the switch folds away.
+ * Choose for @src (network order) with algorithm @algo and @seed, in the
+ * family @f.  @x64 says whose family the source is: 0, @f's own (f->alen
+ * octets); 1, NAT64: an IPv6 source (16 octets) choosing in the IPv4 view
+ * @f by the algorithm's NAT64 rule (docs/algorithms.md, "NAT64"), which is
+ * SNP_PICK_ENONAT64 for an algorithm that has none: never a guess.
+ * Returns SNP_PICK_INDEX or SNP_PICK_SLOT (a slot of @f's table: the IPv4
+ * one for NAT64) with *@value written, or a negative SNP_PICK_E* with
+ * *@value untouched.  An unknown @algo fails closed: never a default.
+ * Callers use snp_dispatch() or snp_dispatch_nat64(): with a constant @x64,
+ * and a constant @algo in a caller specialised per algorithm, the switch
+ * folds away.
  */
-static SNP_INLINE int snp_dispatch(snp_u32 algo, const struct snp_view_family *f,
-				   snp_u64 seed, const snp_u8 *src, snp_u32 *value)
+static SNP_INLINE int snp_dispatch_x(snp_u32 algo, const struct snp_view_family *f,
+				     const int x64, snp_u64 seed, const snp_u8 *src,
+				     snp_u32 *value)
 {
 	snp_u32 n = f->n;
+	snp_u8 key = x64 ? SNP_FAM64 : f->fam;	/* the hashed key's first octet */
 
-	if (!n)
+	if (!n || (x64 && f->fam != SNP_FAM4))
 		return SNP_PICK_ENOFAMILY;
 	switch (algo) {
 	/* Family: one address per source, from a hash of the source. */
 	case SNP_ALGO_XPF_LEGACY_V0:
-		*value = f->alen == 16 ? snp_legacy_v6(src, n) : snp_legacy_v4(src, n);
+		*value = x64 ? snp_legacy_nat64(src, n) :
+			 f->alen == 16 ? snp_legacy_v6(src, n) : snp_legacy_v4(src, n);
 		return SNP_PICK_INDEX;
 	case SNP_ALGO_XPF_USERSPACE_V1:
+		if (x64)
+			return SNP_PICK_ENONAT64;	/* xpf's userspace NAT64: round-robin */
 		return snp_dispatch_userspace_(f->fam, src, n, value);
 	case SNP_ALGO_LINUX_NF_PERSIST:
+		if (x64)
+			return SNP_PICK_ENONAT64;	/* nf_nat maps within a family */
 		if (!f->contiguous)
 			return SNP_PICK_ENOTRANGE;
 		*value = snp_nfpersist_index(src, f->alen, n);
 		return SNP_PICK_INDEX;
 	case SNP_ALGO_XXH3_V1:
-		*value = snp_xxh3_index(SNP_DISPATCH_XXH3(f->fam, src, seed), n);
+		*value = snp_xxh3_index(SNP_DISPATCH_XXH3(key, src, seed), n);
 		return SNP_PICK_INDEX;
 	/* Family: a slot of a table the caller holds. */
 	case SNP_ALGO_MAGLEV_V1:
 		if (!f->msize)
 			return SNP_PICK_ENOTABLE;
-		*value = snp_maglev_slot_of(SNP_DISPATCH_XXH3(f->fam, src, seed), f->msize);
+		*value = snp_maglev_slot_of(SNP_DISPATCH_XXH3(key, src, seed), f->msize);
 		return SNP_PICK_SLOT;
 	/*
 	 * Families to come: deterministic port blocks (a subscriber to an
-	 * address index and a port block: a new SNP_PICK_* kind for the block)
-	 * and NAT64 (an IPv6 source picking from the IPv4 family: the caller
-	 * passes f = the IPv4 view, the source stays 16 octets).
+	 * address index and a port block: a new SNP_PICK_* kind for the block).
 	 */
 	}
 	return SNP_PICK_EALGO;
+}
+
+/* A source of @f's own family (f->alen octets). */
+static SNP_INLINE int snp_dispatch(snp_u32 algo, const struct snp_view_family *f,
+				   snp_u64 seed, const snp_u8 *src, snp_u32 *value)
+{
+	return snp_dispatch_x(algo, f, 0, seed, src, value);
+}
+
+/* NAT64: the IPv6 source @src6 (16 octets) in the IPv4 view @f4. */
+static SNP_INLINE int snp_dispatch_nat64(snp_u32 algo, const struct snp_view_family *f4,
+					 snp_u64 seed, const snp_u8 *src6, snp_u32 *value)
+{
+	return snp_dispatch_x(algo, f4, 1, seed, src6, value);
 }
 
 #endif /* SNP_DISPATCH_H */

@@ -58,7 +58,7 @@ static SNP_INLINE void snp_maglev_perm(snp_u8 fam, const snp_u8 *addr,
 static SNP_INLINE snp_u32 snp_maglev_nat64_slot(const snp_u8 *src6,
 						snp_u64 seed, snp_u32 m)
 {
-	return snp_maglev_slot_of(snp_xxh3_nat64_hash(src6, seed), m);
+	return snp_maglev_slot(SNP_FAM64, src6, seed, m);
 }
 
 #endif /* SNP_MAGLEV_H */

@@ -35,11 +35,6 @@
 #endif
 #include <xxhash.h>
 
-/* snp_xxh3_nat64_hash() uses XXH3 0.8's inline internals (kSecret, mixing). */
-#if XXH_VERSION_MAJOR != 0 || XXH_VERSION_MINOR != 8
-#error "lib/core/snp_xxh3.h: snp_xxh3_nat64_hash() is written for xxHash 0.8"
-#endif
-
 #define SNP_KEYMAX 17		/* family octet + 16 address octets */
 
 /*
@@ -91,44 +86,11 @@ static SNP_INLINE snp_u32 snp_xxh3_pick(snp_u8 fam, const snp_u8 *src,
 	return snp_xxh3_index(snp_xxh3_hash(fam, src, seed), n);
 }
 
-/* Little-endian load of 8 octets, one at a time (compilers merge them). */
-static SNP_INLINE snp_u64 snp_load_le64(const snp_u8 *p)
-{
-	return (snp_u64)snp_load_le32(p) | (snp_u64)snp_load_le32(p + 4) << 32;
-}
-
-/*
- * NAT64: XXH3_64bits_withSeed(SNP_FAM64 || src6, seed), the same value as
- * snp_xxh3_hash(SNP_FAM64, src6, seed), computed without laying out the
- * 17-octet key.  For 17 octets XXH3 (0.8, XXH3_len_17to128_64b) reads the
- * key as four little-endian words at offsets 0, 8, 1 and 9; a key just
- * stored as one octet and 16 octets cannot forward to the loads at 0 and 8
- * and the stall costs more than the hash.  Here the words come from the
- * source directly (offset 1 of the key is offset 0 of the source) and go
- * through xxhash.h's own mixing steps, so no arithmetic is restated.
- * tests/check_nat64.c compares it with XXH3_64bits_withSeed().
- */
-static SNP_INLINE snp_u64 snp_xxh3_nat64_hash(const snp_u8 *src6, snp_u64 seed)
-{
-	const snp_u8 *k = XXH3_kSecret;
-	snp_u64 w1 = snp_load_le64(src6);		/* key[1..8] */
-	snp_u64 w9 = snp_load_le64(src6 + 8);		/* key[9..16] */
-	snp_u64 w0 = w1 << 8 | SNP_FAM64;		/* key[0..7] */
-	snp_u64 w8 = w1 >> 56 | w9 << 8;		/* key[8..15] */
-	snp_u64 acc = 17 * XXH_PRIME64_1;
-
-	acc += XXH3_mul128_fold64(w0 ^ (XXH_readLE64(k) + seed),
-				  w8 ^ (XXH_readLE64(k + 8) - seed));
-	acc += XXH3_mul128_fold64(w1 ^ (XXH_readLE64(k + 16) + seed),
-				  w9 ^ (XXH_readLE64(k + 24) - seed));
-	return XXH3_avalanche(acc);
-}
-
 /* NAT64: the IPv4 index (among @n4) of IPv6 source @src6. */
 static SNP_INLINE snp_u32 snp_xxh3_nat64(const snp_u8 *src6, snp_u64 seed,
 					 snp_u32 n4)
 {
-	return snp_xxh3_index(snp_xxh3_nat64_hash(src6, seed), n4);
+	return snp_xxh3_pick(SNP_FAM64, src6, seed, n4);
 }
 
 #endif /* SNP_XXH3_H */
