@@ -32,6 +32,7 @@
  */
 #include <stdbool.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +325,7 @@ int main(int argc, char **argv)
 	double ins, rl1 = 0, rl2 = 0, tl1 = 0, tl2 = 0, rb1 = 0, rb2 = 0, tb1 = 0, tb2 = 0;
 	double r1[2], r2[2];
 	size_t bytes = 0, i;
+	cpu_set_t cpus;
 	int ret;
 
 	if (argc > 1)
@@ -340,11 +342,26 @@ int main(int argc, char **argv)
 	printf("pool_addresses=24\nports_per_address=64512\n");
 
 	/* ---- rte_hash, same keys ---- */
+	/*
+	 * "-l 0" pins the calling thread to CPU 0, and threads inherit the
+	 * mask: every 2-thread figure (the table's and rte_hash's alike) would
+	 * then run both threads on one CPU.  Give the main thread back the
+	 * CPUs it had, so the workers it starts spread over them.
+	 */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus)) {
+		perror("bench_table: sched_getaffinity");
+		return 1;
+	}
 	ret = rte_eal_init((int)(sizeof(eal) / sizeof(eal[0]) - 1), eal);
 	if (ret < 0) {
 		fprintf(stderr, "bench_table: rte_eal_init: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
+	if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+		perror("bench_table: sched_setaffinity");
+		return 1;
+	}
+	printf("cpus=%d\n", CPU_COUNT(&cpus));
 	hp.entries = (uint32_t)(nkeys + nkeys / 4);
 	rh = rte_hash_create(&hp);
 	if (!rh) {
