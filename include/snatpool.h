@@ -789,20 +789,74 @@ SNATPOOL_API int snatpool_table_delta_import(struct snatpool_table *t,
 /*
  * Deterministic port blocks (RFC 7422): each subscriber of a range gets a
  * fixed pool address and port block by arithmetic alone, so no per-flow
- * state or logging is needed.  Subscriber i (counting from the range's
- * base) gets address i mod n of the pool's @xfamily and block i div n of
- * that address's port range.
+ * state or logging is needed.  Which arithmetic is a port-block algorithm,
+ * with IDs and names of its own (enum snatpool_pbalgo, a space separate
+ * from enum snatpool_algo), each defined in docs/algorithms.md:
+ *
+ *   snatpool-spread-v1  libsnatpool's first formula (the default): address
+ *                       i mod n, block i div n
+ *   xpf-det-v0          xpf's deterministic CGNAT, bit for bit: address
+ *                       i div B, block i mod B, B = ports div block size
+ *   vpp-det44-v0        FD.io VPP det44, bit for bit: geometry derived
+ *                       from the inside prefix and the outside prefix
+ *                       (the pool), ports 1024-65535
  */
 
-/** Port block geometry. */
+/** Port-block algorithm IDs: frozen, never renumbered or reused (tests/check_portblock.c). */
+enum snatpool_pbalgo {
+	SNATPOOL_PBALGO_SPREAD_V1    = 1, /* "snatpool-spread-v1" */
+	SNATPOOL_PBALGO_XPF_DET_V0   = 2, /* "xpf-det-v0" */
+	SNATPOOL_PBALGO_VPP_DET44_V0 = 3, /* "vpp-det44-v0" */
+};
+
+/** Port-block flags (snatpool_portblock_opts.flags). */
+enum snatpool_pb_flags {
+	/* xpf-det-v0, IPv6 subscribers: a source must also carry the base's
+	 * prefix octets (xpf does not compare them; with this flag the plan
+	 * is no longer xpf's for sources outside the prefix) */
+	SNATPOOL_PB_F_STRICT = 1u << 0,
+};
+
+/** snatpool_pbalgo_by_name() - ID of port-block algorithm @name; -SNATPOOL_EALGO if unknown. */
+SNATPOOL_API int snatpool_pbalgo_by_name(const char *name);
+
+/** snatpool_pbalgo_name() - the name of port-block algorithm @id, or NULL if unknown. */
+SNATPOOL_API const char *snatpool_pbalgo_name(uint32_t id);
+
+/**
+ * snatpool_pbalgo_list() - the known port-block IDs, ascending
+ * Return: how many exist; at most @max are written to @ids (@ids may be
+ * NULL with @max 0).
+ */
+SNATPOOL_API int snatpool_pbalgo_list(uint32_t *ids, size_t max);
+
+/**
+ * Port block geometry.  Fields past block_size came later; a caller built
+ * against an older header gets snatpool-spread-v1.
+ *
+ * snatpool-spread-v1: subscribers @count from @base; AF_INET: one address
+ *   each (@prefix_len 0 or 32); AF_INET6: prefixes of @prefix_len 32..64.
+ *   @xfamily is the pool family handed out (0: AF_INET).
+ * xpf-det-v0: AF_INET: @base/@prefix_len (1..32) is xpf's host prefix,
+ *   one subscriber per address; AF_INET6: @prefix_len 32 or 64, the
+ *   subscriber is the 32-bit word after the prefix and the count is the
+ *   pool's capacity.  @count 0 (derived) or the derived count; @xfamily
+ *   AF_INET (or 0); @block_size required.
+ * vpp-det44-v0: AF_INET only; @base/@prefix_len is the inside prefix, the
+ *   pool's IPv4 addresses must be one aligned prefix in ascending order
+ *   (the outside prefix) and its ports 1024-65535; @block_size 0 (derived)
+ *   or the derived ports_per_host; @count 0 or 2^(32 - prefix_len).
+ */
 struct snatpool_portblock_opts {
 	size_t   sz;
 	int      family;	/* subscribers: AF_INET, or AF_INET6 prefixes */
 	uint8_t  base[16];	/* first subscriber address (or prefix), network order */
 	uint32_t count;		/* subscribers */
-	uint8_t  prefix_len;	/* AF_INET6: subscriber prefix length, 32..64; AF_INET: 0 or 32 */
+	uint8_t  prefix_len;	/* see above, per algorithm */
 	int      xfamily;	/* pool family handed out; 0: AF_INET */
 	uint16_t block_size;	/* ports per block */
+	uint32_t algo;		/* SNATPOOL_PBALGO_*; 0: SNATPOOL_PBALGO_SPREAD_V1 */
+	uint32_t flags;		/* SNATPOOL_PB_F_* */
 	size_t   :0;
 };
 
@@ -813,22 +867,61 @@ struct snatpool_portblock;
  * snatpool_portblock_new() - build a plan over @pool (which must outlive it)
  * Return: 0; -SNATPOOL_EGEOMETRY (count 0, block size 0 or above the port
  * range, too few blocks for @count subscribers, bad prefix length, base
- * with bits set past its prefix, range overflowing the address space);
+ * with bits set past its prefix, range overflowing the address space, a
+ * configuration the algorithm does not take); -SNATPOOL_EALGO;
  * -SNATPOOL_ENOFAMILY; -EINVAL; -ENOMEM.
  */
 SNATPOOL_API int snatpool_portblock_new(const struct snatpool *pool,
 					const struct snatpool_portblock_opts *opts,
 					struct snatpool_portblock **out);
 
+/**
+ * snatpool_portblock_new_diag() - snatpool_portblock_new(), and on error
+ * @diag (NULL or) names the offending value in token, e.g.
+ * "block_size=0" or "prefix_len=33"
+ */
+SNATPOOL_API int snatpool_portblock_new_diag(const struct snatpool *pool,
+					     const struct snatpool_portblock_opts *opts,
+					     struct snatpool_portblock **out,
+					     struct snatpool_diag *diag);
+
 /** snatpool_portblock_free() - NULL is a no-op. */
 SNATPOOL_API void snatpool_portblock_free(struct snatpool_portblock *pb);
+
+/** What a plan is: its algorithm and derived geometry. */
+struct snatpool_portblock_info {
+	size_t   sz;
+	uint32_t algo;		/* SNATPOOL_PBALGO_* */
+	uint32_t flags;		/* SNATPOOL_PB_F_* */
+	int      family, xfamily;
+	uint8_t  base[16];	/* subscriber base, network order */
+	uint8_t  prefix_len;	/* as given (spread-v1 AF_INET: 32) */
+	uint32_t count;		/* subscribers */
+	uint32_t addrs;		/* pool addresses of @xfamily */
+	uint32_t blocks;	/* blocks per address */
+	uint16_t block_size;	/* ports per block */
+	uint16_t port_lo;	/* first port of block 0 */
+	uint16_t port_hi;	/* the pool's last port */
+	uint8_t  fingerprint[32];	/* SHA-256 of the canonical configuration
+					 * (docs/algorithms.md) */
+	size_t   :0;
+};
+
+/**
+ * snatpool_portblock_info() - describe @pb into @info (whose sz the caller
+ * sets: fields past it are not written)
+ * Return: 0; -EINVAL.
+ */
+SNATPOOL_API int snatpool_portblock_info(const struct snatpool_portblock *pb,
+					 struct snatpool_portblock_info *info);
 
 /**
  * snatpool_portblock_map() - the block of subscriber @src
  * @src: 4 or 16 octets of the subscriber family (an AF_INET6 address
  *       anywhere in the subscriber's prefix)
  * @xindex, @xaddr (16 octets), @port_lo, @port_hi: NULL or receive the block
- * Return: the subscriber's number (>= 0); -ENOENT outside the range; -EINVAL.
+ * Return: the subscriber's number (>= 0); -ENOENT outside the range
+ * (fail closed: never translate such a source); -EINVAL.
  */
 SNATPOOL_API long snatpool_portblock_map(const struct snatpool_portblock *pb,
 					 const uint8_t *src, uint32_t *xindex,
@@ -840,7 +933,9 @@ SNATPOOL_API long snatpool_portblock_map(const struct snatpool_portblock *pb,
  * @sub: receives the subscriber's address (AF_INET6: its prefix, host
  *       bits zero), 4 or 16 octets
  * Return: the subscriber's number; -ENOENT (no subscriber has it: not a
- * pool address, outside the blocks or past @count); -EINVAL.
+ * pool address, outside the blocks, in the unused tail of the range or
+ * past @count); -EINVAL.  Answers exactly what snatpool_portblock_map()
+ * gives, nothing more.
  */
 SNATPOOL_API long snatpool_portblock_reverse(const struct snatpool_portblock *pb,
 					     const uint8_t *xaddr, uint16_t xport,
