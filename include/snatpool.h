@@ -966,6 +966,21 @@ SNATPOOL_API long snatpool_portblock_reverse(const struct snatpool_portblock *pb
  */
 #define SNATPOOL_VECTORS_SCHEMA_XFAMILY "snatpool-vectors/2"
 
+/*
+ * Port-block vector lines (docs/algorithms.md, "Port-block vectors") carry
+ * their own schema; snatpool_vector_check() and snatpool_vectors_verify()
+ * take both kinds, a file may mix them:
+ *   {"schema":"snatpool-portblock-vectors/1","algo":"xpf-det-v0","algo_id":2,
+ *    "pool":"203.0.113.0/27","ports":"1024-65535","subscribers":"100.64.0.0/22",
+ *    "count":0,"block_size":2016,"flags":0,"op":"map","src":"100.64.0.1",
+ *    "result":"block","address":"203.0.113.0","port_lo":3040,"port_hi":5055,
+ *    "subscriber":1}
+ * op "reverse" has "address" and "port" and answers "result":"subscriber"
+ * with "subscriber" and "subscriber_address"; either op may answer
+ * "result":"none".
+ */
+#define SNATPOOL_PORTBLOCK_VECTORS_SCHEMA "snatpool-portblock-vectors/1"
+
 /**
  * snatpool_vectors_write() - write the deterministic edge-case vectors of
  * @algo to file descriptor @fd (pool sizes 1, 2, 3, 5, 7, 64, 255, 256,

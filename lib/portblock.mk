@@ -4,3 +4,11 @@
 SNP_PB_CORE_H = lib/core/snp_pb.h lib/core/snp_pb_spread.h \
 	lib/core/snp_pb_xpf.h lib/core/snp_pb_vpp.h
 lib_libsnatpool_la_SOURCES += $(SNP_PB_CORE_H) lib/pbalgo.c
+
+# Golden port-block vectors and their independent generators.
+PB_VECTOR_FILES = tests/vectors/portblock/snatpool-spread-v1.jsonl \
+	tests/vectors/portblock/xpf-det-v0.jsonl \
+	tests/vectors/portblock/vpp-det44-v0.jsonl \
+	tests/vectors/gen/portblock_common.py tests/vectors/gen/snatpool_spread_v1.py \
+	tests/vectors/gen/xpf_det_v0.py tests/vectors/gen/vpp_det44_v0.py
+EXTRA_DIST += $(PB_VECTOR_FILES)

@@ -30,7 +30,10 @@ struct snp_jv {
 };
 
 enum { JV_SCHEMA, JV_ALGO, JV_ALGO_ID, JV_FAMILY, JV_POOL, JV_SEED, JV_SRC,
-       JV_INDEX, JV_ADDRESS, JV_XFAMILY, JV_N };
+       JV_INDEX, JV_ADDRESS, JV_XFAMILY,
+       /* port-block lines (SNATPOOL_PORTBLOCK_VECTORS_SCHEMA) */
+       JV_PORTS, JV_SUBS, JV_COUNT, JV_BSIZE, JV_FLAGS, JV_OP, JV_RESULT, JV_PORT,
+       JV_PORT_LO, JV_PORT_HI, JV_SUB, JV_SUBADDR, JV_N };
 
 struct snp_jparse {
 	const char *p, *end;
@@ -278,6 +281,7 @@ out:
 struct snp_vcache {
 	char *spec;
 	uint64_t seed;
+	uint16_t port_lo, port_hi;
 	struct snatpool *pool;
 	int err;
 	struct snatpool_diag diag;
@@ -291,16 +295,21 @@ static void snp_vcache_clear(struct snp_vcache *c)
 }
 
 static int snp_vcache_get(struct snp_vcache *c, const char *spec, uint64_t seed,
-			  struct snatpool **pool, struct snatpool_diag *diag)
+			  uint16_t lo, uint16_t hi, struct snatpool **pool,
+			  struct snatpool_diag *diag)
 {
-	if (!c->spec || c->seed != seed || strcmp(c->spec, spec)) {
-		SNATPOOL_OPTS(snatpool_pool_opts, opts, .seed = seed);
+	if (!c->spec || c->seed != seed || c->port_lo != lo || c->port_hi != hi ||
+	    strcmp(c->spec, spec)) {
+		SNATPOOL_OPTS(snatpool_pool_opts, opts, .seed = seed, .port_lo = lo,
+			      .port_hi = hi);
 
 		snp_vcache_clear(c);
 		c->spec = strdup(spec);
 		if (!c->spec)
 			return -ENOMEM;
 		c->seed = seed;
+		c->port_lo = lo;
+		c->port_hi = hi;
 		c->err = snatpool_pool_from_spec(spec, &opts, &c->pool, &c->diag);
 	}
 	*pool = c->pool;
@@ -321,6 +330,210 @@ static int snp_vfail(struct snatpool_vector_result *res, int status,
 	return status;
 }
 
+/* ---- checking one port-block line ---------------------------------- */
+
+static bool snp_jv_has(const struct snp_jv *jv, const int *keys, size_t n,
+		       struct snatpool_vector_result *res)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (!jv[keys[k]].seen) {
+			snp_vfail(res, -SNATPOOL_EVECTOR, "missing key \"%s\"", jv[keys[k]].key);
+			return false;
+		}
+	return true;
+}
+
+/* "BASE/PLEN" into @fam, @base, @plen. */
+static int snp_parse_subs(const char *text, int *fam, uint8_t *base, uint8_t *plen)
+{
+	const char *slash = strchr(text, '/');
+	char buf[64];
+	uint64_t v;
+
+	if (!slash || (size_t)(slash - text) >= sizeof(buf))
+		return -1;
+	memcpy(buf, text, (size_t)(slash - text));
+	buf[slash - text] = '\0';
+	if (snatpool_addr_parse(buf, fam, base))
+		return -1;
+	v = 0;
+	if (!slash[1] || strlen(slash + 1) > 3)
+		return -1;
+	for (text = slash + 1; *text; text++) {
+		if (*text < '0' || *text > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*text - '0');
+	}
+	if (v > (*fam == AF_INET ? 32u : 128u))
+		return -1;
+	*plen = (uint8_t)v;
+	return 0;
+}
+
+static int snp_parse_portrange(const char *text, uint16_t *lo, uint16_t *hi)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (*text < '0' || *text > '9')
+		return -1;
+	a = strtoul(text, &end, 10);
+	if (*end != '-' || end[1] < '0' || end[1] > '9')
+		return -1;
+	b = strtoul(end + 1, &end, 10);
+	if (*end || a > 65535 || b > 65535)
+		return -1;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+static int snp_pbcheck(struct snp_jv *jv, struct snatpool_vector_result *res,
+		       struct snp_vcache *cache)
+{
+	static const int required[] = { JV_ALGO, JV_POOL, JV_PORTS, JV_SUBS, JV_COUNT,
+					JV_BSIZE, JV_FLAGS, JV_OP, JV_RESULT };
+	static const int map_keys[] = { JV_ADDRESS, JV_PORT_LO, JV_PORT_HI, JV_SUB };
+	static const int rev_keys[] = { JV_ADDRESS, JV_PORT };
+	const int mal = -SNATPOOL_EVECTOR;
+	struct snatpool_portblock_opts opts = { .sz = sizeof(opts) };
+	struct snatpool_portblock *pb = NULL;
+	struct snatpool *pool;
+	struct snatpool_diag diag;
+	uint8_t a[16], want[16], got[16];
+	uint16_t lo, hi, plo = 0, phi = 0;
+	bool none;
+	int algo, fam, err, rc;
+	long sub;
+
+	if (!snp_jv_has(jv, required, sizeof(required) / sizeof(required[0]), res))
+		return res->status;
+	algo = snatpool_pbalgo_by_name(jv[JV_ALGO].str);
+	if (algo < 0)
+		return snp_vfail(res, mal, "unknown port-block algorithm \"%.60s\"",
+				 jv[JV_ALGO].str);
+	if (jv[JV_ALGO_ID].seen && jv[JV_ALGO_ID].num != (uint64_t)algo)
+		return snp_vfail(res, mal, "algo_id does not match algo \"%.60s\"",
+				 jv[JV_ALGO].str);
+	if (snp_parse_portrange(jv[JV_PORTS].str, &lo, &hi))
+		return snp_vfail(res, mal, "ports: not LO-HI \"%.60s\"", jv[JV_PORTS].str);
+	if (snp_parse_subs(jv[JV_SUBS].str, &opts.family, opts.base, &opts.prefix_len))
+		return snp_vfail(res, mal, "subscribers: not BASE/PLEN \"%.60s\"",
+				 jv[JV_SUBS].str);
+	if (jv[JV_COUNT].num > UINT32_MAX || jv[JV_BSIZE].num > 65535 ||
+	    jv[JV_FLAGS].num > UINT32_MAX)
+		return snp_vfail(res, mal, "count, block_size or flags out of range");
+	opts.count = (uint32_t)jv[JV_COUNT].num;
+	opts.block_size = (uint16_t)jv[JV_BSIZE].num;
+	opts.flags = (uint32_t)jv[JV_FLAGS].num;
+	opts.algo = (uint32_t)algo;
+	none = !strcmp(jv[JV_RESULT].str, "none");
+	if (!strcmp(jv[JV_OP].str, "map")) {
+		if (!jv[JV_SRC].seen)
+			return snp_vfail(res, mal, "missing key \"src\"");
+		if (!none && (strcmp(jv[JV_RESULT].str, "block") ||
+			      !snp_jv_has(jv, map_keys, 4, res)))
+			return res->status ? res->status :
+			       snp_vfail(res, mal, "map result neither block nor none");
+	} else if (!strcmp(jv[JV_OP].str, "reverse")) {
+		if (!snp_jv_has(jv, rev_keys, 2, res))
+			return res->status;
+		if (!none && (strcmp(jv[JV_RESULT].str, "subscriber") || !jv[JV_SUB].seen ||
+			      !jv[JV_SUBADDR].seen))
+			return snp_vfail(res, mal, "reverse result neither subscriber nor none");
+	} else {
+		return snp_vfail(res, mal, "op neither map nor reverse");
+	}
+	err = snp_vcache_get(cache, jv[JV_POOL].big ? jv[JV_POOL].big : jv[JV_POOL].str,
+			     0, lo, hi, &pool, &diag);
+	if (err)
+		return snp_vfail(res, mal, "pool: %.63s: %s", diag.token, snatpool_strerror(err));
+	err = snatpool_portblock_new_diag(pool, &opts, &pb, &diag);
+	if (err)
+		return snp_vfail(res, mal, "portblock: %.63s: %s", diag.token,
+				 snatpool_strerror(err));
+	rc = 1;
+	if (!strcmp(jv[JV_OP].str, "map")) {
+		if (snatpool_addr_parse(jv[JV_SRC].str, &fam, a)) {
+			rc = snp_vfail(res, mal, "src: malformed address \"%.60s\"", jv[JV_SRC].str);
+			goto out;
+		}
+		sub = fam == opts.family ? snatpool_portblock_map(pb, a, NULL, got, &plo, &phi)
+					 : -ENOENT;
+		if (none) {
+			if (sub >= 0) {
+				snatpool_addr_format(AF_INET, got, res->got_addr, sizeof(res->got_addr));
+				snprintf(res->msg, sizeof(res->msg),
+					 "mismatch: want none, got %.30s %u-%u subscriber %ld",
+					 res->got_addr, plo, phi, sub);
+				goto out;
+			}
+		} else {
+			if (snatpool_addr_parse(jv[JV_ADDRESS].str, &fam, want)) {
+				rc = snp_vfail(res, mal, "address: malformed");
+				goto out;
+			}
+			if (sub < 0) {
+				snprintf(res->msg, sizeof(res->msg),
+					 "mismatch: want %.30s %u-%u subscriber %" PRIu64 ", got none",
+					 jv[JV_ADDRESS].str, (unsigned)jv[JV_PORT_LO].num,
+					 (unsigned)jv[JV_PORT_HI].num, jv[JV_SUB].num);
+				goto out;
+			}
+			if (memcmp(want, got, (size_t)snp_alen(fam)) ||
+			    jv[JV_PORT_LO].num != plo || jv[JV_PORT_HI].num != phi ||
+			    jv[JV_SUB].num != (uint64_t)sub) {
+				snatpool_addr_format(fam, got, res->got_addr, sizeof(res->got_addr));
+				snprintf(res->msg, sizeof(res->msg),
+					 "mismatch: want %.30s %u-%u subscriber %" PRIu64
+					 ", got %.30s %u-%u subscriber %ld",
+					 jv[JV_ADDRESS].str, (unsigned)jv[JV_PORT_LO].num,
+					 (unsigned)jv[JV_PORT_HI].num, jv[JV_SUB].num,
+					 res->got_addr, plo, phi, sub);
+				goto out;
+			}
+		}
+	} else {
+		if (snatpool_addr_parse(jv[JV_ADDRESS].str, &fam, a) || jv[JV_PORT].num > 65535) {
+			rc = snp_vfail(res, mal, "address or port malformed");
+			goto out;
+		}
+		memset(got, 0, sizeof(got));
+		sub = fam == AF_INET ? snatpool_portblock_reverse(pb, a, (uint16_t)jv[JV_PORT].num,
+								   got) : -ENOENT;
+		if (none != (sub < 0)) {
+			snprintf(res->msg, sizeof(res->msg), "mismatch: want %s, got %s",
+				 none ? "none" : "a subscriber", sub < 0 ? "none" : "a subscriber");
+			goto out;
+		}
+		if (!none) {
+			int sfam;
+
+			if (snatpool_addr_parse(jv[JV_SUBADDR].str, &sfam, want) ||
+			    sfam != opts.family) {
+				rc = snp_vfail(res, mal, "subscriber_address malformed");
+				goto out;
+			}
+			if (jv[JV_SUB].num != (uint64_t)sub ||
+			    memcmp(want, got, (size_t)snp_alen(sfam))) {
+				snatpool_addr_format(sfam, got, res->got_addr, sizeof(res->got_addr));
+				snprintf(res->msg, sizeof(res->msg),
+					 "mismatch: want subscriber %" PRIu64 " %.30s, got %ld %.30s",
+					 jv[JV_SUB].num, jv[JV_SUBADDR].str, sub, res->got_addr);
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	if (rc == 1)
+		res->status = 1;
+	snatpool_portblock_free(pb);
+	return rc;
+}
+
 static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_result *res,
 		      struct snp_vcache *cache)
 {
@@ -330,6 +543,13 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 		[JV_POOL] = { "pool", true }, [JV_SEED] = { "seed", false },
 		[JV_SRC] = { "src", true }, [JV_INDEX] = { "index", false },
 		[JV_ADDRESS] = { "address", true }, [JV_XFAMILY] = { "xfamily", false },
+		[JV_PORTS] = { "ports", true }, [JV_SUBS] = { "subscribers", true },
+		[JV_COUNT] = { "count", false }, [JV_BSIZE] = { "block_size", false },
+		[JV_FLAGS] = { "flags", false }, [JV_OP] = { "op", true },
+		[JV_RESULT] = { "result", true }, [JV_PORT] = { "port", false },
+		[JV_PORT_LO] = { "port_lo", false }, [JV_PORT_HI] = { "port_hi", false },
+		[JV_SUB] = { "subscriber", false },
+		[JV_SUBADDR] = { "subscriber_address", true },
 	};
 	static const int required[] = { JV_SCHEMA, JV_FAMILY, JV_POOL, JV_SEED,
 					JV_SRC, JV_INDEX, JV_ADDRESS };
@@ -348,6 +568,11 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 		return snp_vfail(res, mal, "no line");
 	if (snp_jobject(line, len, jv, emsg, sizeof(emsg))) {
 		rc = snp_vfail(res, mal, "malformed JSON: %s", emsg);
+		goto out;
+	}
+	if (jv[JV_SCHEMA].seen &&
+	    !strcmp(jv[JV_SCHEMA].str, SNATPOOL_PORTBLOCK_VECTORS_SCHEMA)) {
+		rc = snp_pbcheck(jv, res, cache);
 		goto out;
 	}
 	for (k = 0; k < sizeof(required) / sizeof(required[0]); k++)
@@ -432,7 +657,7 @@ static int snp_vcheck(const char *line, size_t len, struct snatpool_vector_resul
 	snatpool_addr_format(xfam, want, res->want_addr, sizeof(res->want_addr));
 
 	err = snp_vcache_get(cache, jv[JV_POOL].big ? jv[JV_POOL].big : jv[JV_POOL].str,
-			     jv[JV_SEED].num, &pool, &diag);
+			     jv[JV_SEED].num, 0, 0, &pool, &diag);
 	if (err) {
 		rc = snp_vfail(res, mal, "pool: %.63s: %s", diag.token, snatpool_strerror(err));
 		goto out;
