@@ -157,8 +157,9 @@ static int geom_xpf(struct snatpool_portblock *pb, const struct snatpool_portblo
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "base has bits set past /%u", g->plen);
 		count = 1ull << (32 - g->plen);
 		if (cap < count)
-			return pb_err(diag, SNATPOOL_EGEOMETRY, "blocks=%llu for %llu subscribers",
-				      (unsigned long long)cap, (unsigned long long)count);
+			return pb_err(diag, SNATPOOL_EGEOMETRY, "blocks=%llu (%u x %u) < %llu subscribers",
+				      (unsigned long long)cap, g->n, g->bpa,
+				      (unsigned long long)count);
 		g->base = snp_load_be32(o->base);
 	} else {
 		if (o->prefix_len != 32 && o->prefix_len != 64)

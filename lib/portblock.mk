@@ -12,3 +12,7 @@ PB_VECTOR_FILES = tests/vectors/portblock/snatpool-spread-v1.jsonl \
 	tests/vectors/gen/portblock_common.py tests/vectors/gen/snatpool_spread_v1.py \
 	tests/vectors/gen/xpf_det_v0.py tests/vectors/gen/vpp_det44_v0.py
 EXTRA_DIST += $(PB_VECTOR_FILES)
+
+# The CLI's portblock command (tools/cmd_portblock.c).
+TESTS += tests/cli/portblock.sh
+EXTRA_DIST += tests/cli/portblock.sh

@@ -165,5 +165,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_spread(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_portblock(int argc, char **argv);
 
 #endif /* SNATPOOL_CLI_H */

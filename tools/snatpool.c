@@ -21,6 +21,7 @@ static const struct {
 	{ "spread",  cmd_spread,  "how evenly sources spread over the pool" },
 	{ "demo",    cmd_demo,    "every algorithm on a small pool, side by side" },
 	{ "bench",   cmd_bench,   "nanoseconds per selection, key=value" },
+	{ "portblock", cmd_portblock, "deterministic port blocks: map, reverse, table" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -34,7 +35,7 @@ static int usage(void)
 	      "Source-NAT pool address selection (libsnatpool).\n\nCommands:\n",
 	      stdout);
 	for (i = 0; i < NCOMMANDS; i++)
-		printf("  %-9s %s\n", commands[i].name, commands[i].what);
+		printf("  %-10s %s\n", commands[i].name, commands[i].what);
 	fputs("\n'snatpool COMMAND --help' describes a command; snatpool(1) all.\n"
 	      "Exit status: 0 success, 1 failure (bad source, failed vector),\n"
 	      "2 usage error.\n", stdout);

@@ -14,7 +14,7 @@ run "$S" --help
 expect_rc 0 "--help"
 expect_grep '^Usage: snatpool' "$T/out" "--help"
 cp "$T/out" "$T/help"
-for cmd in select algos vectors verify compare spread demo bench; do
+for cmd in select algos vectors verify compare spread demo bench portblock; do
 	expect_grep "^  $cmd " "$T/help" "--help lists $cmd"
 	run "$S" "$cmd" --help
 	expect_rc 0 "$cmd --help"
