@@ -144,8 +144,6 @@ static int geom_xpf(struct snatpool_portblock *pb, const struct snatpool_portblo
 	for (i = 0; i < g->n; i++)
 		if (!snp_load_be32(pb->xf->addrs + 4 * i))
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "address 0.0.0.0 (xpf: unset)");
-	if (g->port_lo == 0)
-		return pb_err(diag, SNATPOOL_EGEOMETRY, "port_lo=0 (xpf reads port low 0 as 1024)");
 	g->bpa = (uint32_t)(nports / g->size);
 	cap = (uint64_t)g->n * g->bpa;
 	if (pb->family == AF_INET) {

@@ -3,9 +3,11 @@
  * core_all.c - every core in one unit, reached the way the dataplanes reach
  * it: snp_dispatch() for every ID of SNP_ALGO_LIST and both families,
  * snp_dispatch_nat64() for every ID, plus
- * the Maglev permutation that table builders call (tests/core_freestanding.sh).
+ * the Maglev permutation that table builders call, and every port-block
+ * algorithm both ways (tests/core_freestanding.sh).
  */
 #include "core/snp_dispatch.h"
+#include "core/snp_pb.h"
 
 int core_all(const snp_u8 *src, const struct snp_view *v, snp_u32 *out);
 
@@ -24,5 +26,15 @@ int core_all(const snp_u8 *src, const struct snp_view *v, snp_u32 *out)
 	SNP_ALGO_LIST(CORE_ALL_NAT64)
 #undef CORE_ALL_NAT64
 	snp_maglev_perm(SNP_FAM4, src, v->seed, v->f[0].n, &out[0], &out[1]);
+	{	/* port blocks: every algorithm, both ways */
+		struct snp_pb g = { .algo = (snp_u32)v->seed % 4, .fam = SNP_FAM6, .plen = 32,
+				    .flags = SNP_PB_F_STRICT, .n = v->f[0].n, .count = v->f[0].n,
+				    .bpa = 1, .size = 1, .port_lo = 1024 };
+		struct snp_pb_slot sl = { 0, 0, 0, 0 };
+
+		out[32] = (snp_u32)snp_pb_forward(&g, src, &sl) + sl.port_lo;
+		out[33] = (snp_u32)snp_pb_reverse(&g, sl.xindex, out[32], &out[34]);
+		out[35] = snp_pb_xpf_port(&g, sl.port_lo, v->seed) + snp_pb_vpp_port(&g, 1024, 7, 1);
+	}
 	return kinds;
 }
