@@ -167,4 +167,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_portblock(int argc, char **argv);
 
+/* bench_portblock.c: the portblock_ns.* lines of `snatpool bench`. */
+void bench_portblock(uint64_t n, unsigned int runs);
+
 #endif /* SNATPOOL_CLI_H */

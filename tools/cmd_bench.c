@@ -36,6 +36,8 @@ static const char bench_usage[] =
 "  select_ns.ALGO.nat64  burst_ns.ALGO.nat64   snatpool_select_nat64() (and its\n"
 "                        burst) of IPv6 sources over the 64 IPv4 addresses,\n"
 "                        for the algorithms that have a NAT64 rule\n"
+"  portblock_ns.ALGO.map (.reverse)       snatpool_portblock_map() (_reverse())\n"
+"                                         of each port-block algorithm\n"
 "Each figure is the best of R runs of N selections.\n"
 "\n"
 "  --n N        selections per run (default 131072)\n"
@@ -297,6 +299,7 @@ static void bench_all(struct bench *b)
 		if (user[f] > 0 && evp[f] > 0)
 			printf("ratio.xpf-userspace-v1.evp.%s=%.2f\n", famname[f],
 			       user[f] / evp[f]);
+	bench_portblock(b->n, b->runs);
 }
 
 int cmd_bench(int argc, char **argv)

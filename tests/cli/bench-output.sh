@@ -26,5 +26,10 @@ done
 for name in xpf-userspace-v1 linux-nf-persistent; do
 	grep -q "^select_ns.$name.nat64=" "$T/out" && fail "bench: $name has no NAT64 rule"
 done
+for name in snatpool-spread-v1 xpf-det-v0 vpp-det44-v0; do
+	for key in portblock_ns.$name.map portblock_ns.$name.reverse; do
+		expect_grep "^$key=" "$T/out" "bench key $key"
+	done
+done
 
 finish
