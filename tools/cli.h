@@ -155,6 +155,27 @@ void cli_nat64_require_v6(const struct cli_src *s);
 size_t cli_batch_select_nat64(const struct snatpool *pool, uint32_t algo,
 			      struct cli_batch *b);
 
+/* ---- port-block plans (cmd_portblock.c) -------------------------------- */
+
+struct cli_pb {
+	struct cli_pool_args pa;	/* pa.opt: the pool's option, for messages */
+	const char *side;		/* NULL, or "from: " / "to: " in messages */
+	const char *algo_text, *subs_text, *bsize_text, *ports_text;
+	uint32_t algo, flags;
+	/* set by cli_pb_open() */
+	struct snatpool *pool;
+	struct snatpool_portblock *pb;
+	struct snatpool_portblock_info info;
+	int family, xfamily;
+};
+
+/*
+ * Build the plan from the option texts (--ports already in pa): a usage
+ * error naming the value when the algorithm refuses the configuration.
+ */
+void cli_pb_open(struct cli_pb *c);
+void cli_pb_close(struct cli_pb *c);
+
 /* ---- commands --------------------------------------------------------- */
 
 int cmd_select(int argc, char **argv);
@@ -166,6 +187,8 @@ int cmd_spread(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_portblock(int argc, char **argv);
+/* `snatpool compare` with --subscribers: port-block configurations. */
+int cmd_compare_portblock(int argc, char **argv);
 
 /* bench_portblock.c: the portblock_ns.* lines of `snatpool bench`. */
 void bench_portblock(uint64_t n, unsigned int runs);

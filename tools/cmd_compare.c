@@ -38,6 +38,9 @@ static const char compare_usage[] =
 "                               usage error\n"
 "  -h, --help                   show this help\n"
 "\n"
+"With --subscribers, compare port-block configurations instead (see\n"
+"'snatpool compare --subscribers X --help').\n"
+"\n"
 "Exit status: 0 compared, 1 some source line was bad or had no address of\n"
 "its family on either side, 2 usage error.\n";
 
@@ -224,6 +227,11 @@ int cmd_compare(int argc, char **argv)
 	bool list = false;
 	int c;
 
+	for (c = 1; c < argc; c++)	/* port blocks: snatpool compare --subscribers ... */
+		if (!strncmp(argv[c], "--subscribers", 13) ||
+		    !strncmp(argv[c], "--from-subscribers", 18) ||
+		    !strncmp(argv[c], "--to-subscribers", 16))
+			return cmd_compare_portblock(argc, argv);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {

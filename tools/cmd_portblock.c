@@ -56,23 +56,8 @@ static const char portblock_usage[] =
 
 enum pb_fmt { PB_TEXT, PB_CSV, PB_JSON };
 
-struct pb_args {
-	struct cli_pool_args pa;
-	const char *algo_text, *subs_text, *bsize_text, *ports_text;
-	uint32_t algo, flags;
-	enum pb_fmt fmt;
-};
-
-struct pb_ctx {
-	struct pb_args a;
-	struct snatpool *pool;
-	struct snatpool_portblock *pb;
-	struct snatpool_portblock_info info;
-	int family, xfamily;
-};
-
 /* The option (with its value) a library diagnostic is about. */
-static void pb_config_error(const struct pb_ctx *c, const struct snatpool_diag *d, int rc)
+static void pb_config_error(const struct cli_pb *c, const struct snatpool_diag *d, int rc)
 {
 	static const struct { const char *tok; int opt; } map[] = {
 		{ "block_size=", 'b' }, { "prefix_len=", 's' }, { "base has", 's' },
@@ -92,27 +77,28 @@ static void pb_config_error(const struct pb_ctx *c, const struct snatpool_diag *
 		}
 	switch (which) {
 	case 'b':
-		snprintf(opt, sizeof(opt), "--block-size %s", c->a.bsize_text ? c->a.bsize_text :
+		snprintf(opt, sizeof(opt), "--block-size %s", c->bsize_text ? c->bsize_text :
 			 "(derived)");
 		break;
 	case 's':
-		snprintf(opt, sizeof(opt), "--subscribers %.60s", c->a.subs_text);
+		snprintf(opt, sizeof(opt), "--subscribers %.60s", c->subs_text);
 		break;
 	case 'P':
-		snprintf(opt, sizeof(opt), "--ports %s", c->a.ports_text ? c->a.ports_text :
+		snprintf(opt, sizeof(opt), "--ports %s", c->ports_text ? c->ports_text :
 			 "1024-65535");
 		break;
 	case 'p':
-		snprintf(opt, sizeof(opt), "--pool %.60s", c->a.pa.spec);
+		snprintf(opt, sizeof(opt), "%s %.60s", c->pa.opt, c->pa.spec);
 		break;
 	case 'S':
 		snprintf(opt, sizeof(opt), "--strict");
 		break;
 	default:
-		snprintf(opt, sizeof(opt), "--algo %s", snatpool_pbalgo_name(c->a.algo));
+		snprintf(opt, sizeof(opt), "--algo %s", snatpool_pbalgo_name(c->algo));
 	}
 	cli_sanitize(opt, strlen(opt), opt, sizeof(opt));
-	cli_usage_error("%s: %s: %s (%s)", snatpool_pbalgo_name(c->a.algo), opt,
+	cli_usage_error("%s%s: %s: %s (%s)", c->side ? c->side : "",
+			snatpool_pbalgo_name(c->algo), opt,
 			cli_sanitize(d->token, strnlen(d->token, sizeof(d->token)), tok,
 				     sizeof(tok)),
 			snatpool_strerror(rc));
@@ -144,7 +130,7 @@ static void pb_parse_prefix(const char *text, int *fam, uint8_t *base, unsigned 
 			cli_usage_error("--subscribers '%s': host bits set past /%u", buf, *plen);
 }
 
-static void pb_open(struct pb_ctx *c)
+void cli_pb_open(struct cli_pb *c)
 {
 	struct snatpool_portblock_opts o = { .sz = sizeof(o) };
 	struct snatpool_diag d;
@@ -154,51 +140,55 @@ static void pb_open(struct pb_ctx *c)
 	char buf[80];
 	int rc;
 
-	if (!c->a.algo_text)
+	if (!c->algo_text)
 		cli_missing_option("algo");
-	if (!c->a.pa.spec)
+	if (!c->pa.spec)
 		cli_missing_option("pool");
-	if (!c->a.subs_text)
+	if (!c->subs_text)
 		cli_missing_option("subscribers");
-	rc = snatpool_pbalgo_by_name(c->a.algo_text);
+	if (!c->ports_text) {	/* --ports defaults to 1024-65535 */
+		c->pa.port_lo = 1024;
+		c->pa.port_hi = 65535;
+	}
+	rc = snatpool_pbalgo_by_name(c->algo_text);
 	if (rc < 0)
 		cli_usage_error("--algo '%s': unknown port-block algorithm (snatpool-spread-v1, "
 				"xpf-det-v0, vpp-det44-v0)",
-				cli_sanitize(c->a.algo_text, strlen(c->a.algo_text), buf,
+				cli_sanitize(c->algo_text, strlen(c->algo_text), buf,
 					     sizeof(buf)));
-	c->a.algo = (uint32_t)rc;
-	if (c->a.bsize_text &&
-	    (!cli_parse_u64(c->a.bsize_text, &bs) || bs > 65535))
+	c->algo = (uint32_t)rc;
+	if (c->bsize_text &&
+	    (!cli_parse_u64(c->bsize_text, &bs) || bs > 65535))
 		cli_usage_error("--block-size '%s': expected 0..65535 ports",
-				cli_sanitize(c->a.bsize_text, strlen(c->a.bsize_text), buf,
+				cli_sanitize(c->bsize_text, strlen(c->bsize_text), buf,
 					     sizeof(buf)));
-	if (c->a.bsize_text && bs == 0)
+	if (c->bsize_text && bs == 0)
 		cli_usage_error("--block-size 0: a block needs at least one port");
-	if (!c->a.bsize_text && c->a.algo != SNATPOOL_PBALGO_VPP_DET44_V0)
+	if (!c->bsize_text && c->algo != SNATPOOL_PBALGO_VPP_DET44_V0)
 		cli_missing_option("block-size");
-	pb_parse_prefix(c->a.subs_text, &o.family, o.base, &plen);
-	c->pool = cli_pool_open(&c->a.pa);
+	pb_parse_prefix(c->subs_text, &o.family, o.base, &plen);
+	c->pool = cli_pool_open(&c->pa);
 	n4 = snatpool_pool_count(c->pool, AF_INET);
 	n6 = snatpool_pool_count(c->pool, AF_INET6);
 	if (n4 && n6)
-		cli_usage_error("--pool %s: mixes IPv4 and IPv6 addresses; a port-block pool "
-				"hands out one family",
-				cli_sanitize(c->a.pa.spec, strlen(c->a.pa.spec), buf, sizeof(buf)));
+		cli_usage_error("%s %s: mixes IPv4 and IPv6 addresses; a port-block pool "
+				"hands out one family", c->pa.opt,
+				cli_sanitize(c->pa.spec, strlen(c->pa.spec), buf, sizeof(buf)));
 	o.xfamily = n4 ? AF_INET : AF_INET6;
-	if (c->a.algo != SNATPOOL_PBALGO_SPREAD_V1 && o.xfamily != AF_INET)
-		cli_usage_error("--pool %s: %s hands out IPv4 addresses, the pool is IPv6",
-				cli_sanitize(c->a.pa.spec, strlen(c->a.pa.spec), buf, sizeof(buf)),
-				snatpool_pbalgo_name(c->a.algo));
+	if (c->algo != SNATPOOL_PBALGO_SPREAD_V1 && o.xfamily != AF_INET)
+		cli_usage_error("%s %s: %s hands out IPv4 addresses, the pool is IPv6", c->pa.opt,
+				cli_sanitize(c->pa.spec, strlen(c->pa.spec), buf, sizeof(buf)),
+				snatpool_pbalgo_name(c->algo));
 	o.block_size = (uint16_t)bs;
-	o.algo = c->a.algo;
-	o.flags = c->a.flags;
-	if (c->a.algo == SNATPOOL_PBALGO_SPREAD_V1) {
+	o.algo = c->algo;
+	o.flags = c->flags;
+	if (c->algo == SNATPOOL_PBALGO_SPREAD_V1) {
 		/* one subscriber per IPv4 address, or per IPv6 /64 */
 		unsigned width = o.family == AF_INET ? 32 : 64;
 
 		if (plen > width || width - plen >= 32)
 			cli_usage_error("--subscribers %s: snatpool-spread-v1 takes %s",
-					cli_sanitize(c->a.subs_text, strlen(c->a.subs_text), buf,
+					cli_sanitize(c->subs_text, strlen(c->subs_text), buf,
 						     sizeof(buf)),
 					o.family == AF_INET ? "/1../32 (at most 2^31 subscribers)"
 							    : "/33../64 (one subscriber per /64)");
@@ -220,7 +210,7 @@ static void pb_open(struct pb_ctx *c)
 		cli_fatal("portblock info failed");
 }
 
-static void pb_close(struct pb_ctx *c)
+void cli_pb_close(struct cli_pb *c)
 {
 	snatpool_portblock_free(c->pb);
 	snatpool_pool_free(c->pool);
@@ -252,7 +242,7 @@ static void pb_bad(size_t lineno, const char *what, const char *text)
 }
 
 /* One map line; returns 0 if @text had a block. */
-static int pb_map_one(const struct pb_ctx *c, const char *text, size_t lineno)
+static int pb_map_one(const struct cli_pb *c, const char *text, size_t lineno)
 {
 	char xa[48], sa[48];
 	uint8_t src[16], x[16];
@@ -276,7 +266,7 @@ static int pb_map_one(const struct pb_ctx *c, const char *text, size_t lineno)
 }
 
 /* One reverse pair; returns 0 if it has a subscriber. */
-static int pb_reverse_one(const struct pb_ctx *c, const char *atext, const char *ptext,
+static int pb_reverse_one(const struct cli_pb *c, const char *atext, const char *ptext,
 			  size_t lineno)
 {
 	char aa[48], sa[48];
@@ -305,7 +295,7 @@ static int pb_reverse_one(const struct pb_ctx *c, const char *atext, const char 
 	return 0;
 }
 
-static size_t pb_run(const struct pb_ctx *c, bool reverse, int argc, char **argv)
+static size_t pb_run(const struct cli_pb *c, bool reverse, int argc, char **argv)
 {
 	size_t bad = 0, lineno = 0, cap = 0;
 	char *line = NULL;
@@ -384,7 +374,7 @@ static void pb_json_str(const char *s)
 	putchar('"');
 }
 
-static void pb_table(const struct pb_ctx *c)
+static void pb_table(const struct cli_pb *c, enum pb_fmt fmt)
 {
 	const struct snatpool_portblock_info *in = &c->info;
 	char fp[65], sub[48], xa[48], conf[512], buf[80];
@@ -394,12 +384,12 @@ static void pb_table(const struct pb_ctx *c)
 
 	pb_hex(in->fingerprint, sizeof(in->fingerprint), fp);
 	snprintf(conf, sizeof(conf), "--pool %s --subscribers %s --block-size %u --ports %u-%u%s",
-		 c->a.pa.spec, c->a.subs_text, in->block_size, in->port_lo, in->port_hi,
+		 c->pa.spec, c->subs_text, in->block_size, in->port_lo, in->port_hi,
 		 in->flags & SNATPOOL_PB_F_STRICT ? " --strict" : "");
 	if (strlen(conf) == sizeof(conf) - 1)
 		cli_usage_error("--pool: spec too long for the table header (%zu octets)",
-				strlen(c->a.pa.spec));
-	if (c->a.fmt == PB_JSON) {
+				strlen(c->pa.spec));
+	if (fmt == PB_JSON) {
 		printf("{\"schema\":\"snatpool-portblock-table/1\",\"algo\":\"%s\",\"algo_id\":%u,"
 		       "\"configuration\":", snatpool_pbalgo_name(in->algo), in->algo);
 		pb_json_str(conf);
@@ -415,7 +405,7 @@ static void pb_table(const struct pb_ctx *c)
 		       "block_size=%u\n",
 		       cm, cm, snatpool_pbalgo_name(in->algo), in->algo, cm, conf, cm, fp, cm,
 		       in->count, in->addrs, in->blocks, in->block_size);
-		if (c->a.fmt == PB_CSV)
+		if (fmt == PB_CSV)
 			puts("src,address,port_lo,port_hi,subscriber");
 		else
 			puts("# SRC ADDRESS PORT_LO PORT_HI SUBSCRIBER");
@@ -435,21 +425,21 @@ static void pb_table(const struct pb_ctx *c)
 			if (snatpool_portblock_map(c->pb, s, NULL, NULL, &lo, &hi) != i || lo != port)
 				cli_fatal("subscriber %ld: forward and reverse disagree", i);
 			snatpool_addr_format(c->family, s, sub, sizeof(sub));
-			if (c->a.fmt == PB_JSON)
+			if (fmt == PB_JSON)
 				printf("%s{\"src\":\"%s\",\"address\":\"%s\",\"port_lo\":%u,"
 				       "\"port_hi\":%u,\"subscriber\":%ld}", rows ? "," : "", sub,
 				       xa, lo, hi, i);
 			else
-				printf(c->a.fmt == PB_CSV ? "%s,%s,%u,%u,%ld\n" : "%s %s %u %u %ld\n",
+				printf(fmt == PB_CSV ? "%s,%s,%u,%u,%ld\n" : "%s %s %u %u %ld\n",
 				       sub, xa, lo, hi, i);
 			rows++;
 		}
 	}
-	if (c->a.fmt == PB_JSON)
+	if (fmt == PB_JSON)
 		puts("]}");
 	if (rows != in->count)
 		cli_fatal("%zu blocks for %u subscribers (%s)", rows, in->count,
-			  cli_sanitize(c->a.pa.spec, strlen(c->a.pa.spec), buf, sizeof(buf)));
+			  cli_sanitize(c->pa.spec, strlen(c->pa.spec), buf, sizeof(buf)));
 }
 
 int cmd_portblock(int argc, char **argv)
@@ -465,14 +455,15 @@ int cmd_portblock(int argc, char **argv)
 		{ "help",        no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pb_ctx c;
+	struct cli_pb c;
+	enum pb_fmt fmt = PB_TEXT;
 	const char *sub;
 	char buf[80];
 	size_t bad;
 	int ch, mode;
 
 	memset(&c, 0, sizeof(c));
-	c.a.pa.opt = "--pool";
+	c.pa.opt = "--pool";
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(portblock_usage, stdout);
 		return cli_finish_stdout(0);
@@ -491,24 +482,24 @@ int cmd_portblock(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'a': c.a.algo_text = optarg; break;
-		case 'p': c.a.pa.spec = optarg; break;
-		case 's': c.a.subs_text = optarg; break;
-		case 'b': c.a.bsize_text = optarg; break;
+		case 'a': c.algo_text = optarg; break;
+		case 'p': c.pa.spec = optarg; break;
+		case 's': c.subs_text = optarg; break;
+		case 'b': c.bsize_text = optarg; break;
 		case 'P':
-			c.a.ports_text = optarg;
-			cli_parse_ports("--ports", optarg, &c.a.pa.port_lo, &c.a.pa.port_hi);
+			c.ports_text = optarg;
+			cli_parse_ports("--ports", optarg, &c.pa.port_lo, &c.pa.port_hi);
 			break;
-		case 'S': c.a.flags |= SNATPOOL_PB_F_STRICT; break;
+		case 'S': c.flags |= SNATPOOL_PB_F_STRICT; break;
 		case 'f':
 			if (mode != 2)
 				cli_usage_error("--format is for table only");
 			if (!strcmp(optarg, "text"))
-				c.a.fmt = PB_TEXT;
+				fmt = PB_TEXT;
 			else if (!strcmp(optarg, "csv"))
-				c.a.fmt = PB_CSV;
+				fmt = PB_CSV;
 			else if (!strcmp(optarg, "json"))
-				c.a.fmt = PB_JSON;
+				fmt = PB_JSON;
 			else
 				cli_usage_error("--format '%s': expected text, csv or json",
 						cli_sanitize(optarg, strlen(optarg), buf, sizeof(buf)));
@@ -517,21 +508,17 @@ int cmd_portblock(int argc, char **argv)
 		default:  cli_getopt_error(ch, argv);
 		}
 	}
-	if (!c.a.ports_text) {	/* --ports defaults to 1024-65535 */
-		c.a.pa.port_lo = 1024;
-		c.a.pa.port_hi = 65535;
-	}
 	if (mode == 2 && optind < argc)
 		cli_usage_error("table takes no argument ('%s')",
 				cli_sanitize(argv[optind], strlen(argv[optind]), buf, sizeof(buf)));
-	pb_open(&c);
+	cli_pb_open(&c);
 	setvbuf(stdout, NULL, _IOFBF, 1u << 20);
 	if (mode == 2) {
-		pb_table(&c);
+		pb_table(&c, fmt);
 		bad = 0;
 	} else {
 		bad = pb_run(&c, mode == 1, argc - optind, argv + optind);
 	}
-	pb_close(&c);
+	cli_pb_close(&c);
 	return cli_finish_stdout(bad ? CLI_EXIT_FAIL : CLI_EXIT_OK);
 }

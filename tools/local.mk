@@ -6,7 +6,7 @@ tools_snatpool_SOURCES = tools/cli.h tools/snatpool.c \
 	tools/cmd_select.c tools/cmd_algos.c tools/cmd_vectors.c \
 	tools/cmd_verify.c tools/cmd_compare.c tools/cmd_spread.c \
 	tools/cmd_demo.c tools/cmd_bench.c tools/cmd_portblock.c \
-	tools/bench_portblock.c
+	tools/bench_portblock.c tools/cmd_compare_pb.c
 # libcrypto only for the peer of `snatpool bench` (bare EVP SHA-256).
 tools_snatpool_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS)
 tools_snatpool_LDADD = lib/libsnatpool.la $(LIBCRYPTO_LIBS)

@@ -210,4 +210,57 @@ bad "odd reverse arguments" "pairs" reverse $X 203.0.113.0
 bad "unknown subcommand" "'frob'" frob $X
 bad "bad format" "--format 'xml'" table $X --format xml
 bad "strict elsewhere" "--strict" map --algo vpp-det44-v0 --pool 1.1.1.0/28 --subscribers 10.0.0.0/21 --strict
+# compare (item 6): how many subscribers keep their (address, block),
+# counted by the models
+cat >"$T/cmp.py" <<'PY'
+import ipaddress, sys
+sys.path.insert(0, sys.argv[1])
+import xpf_det_v0, vpp_det44_v0, snatpool_spread_v1
+mods = {"xpf-det-v0": xpf_det_v0, "vpp-det44-v0": vpp_det44_v0,
+        "snatpool-spread-v1": snatpool_spread_v1}
+def plan(algo, pool, subs, bs):
+    cfg = {"algo": algo, "pool": pool, "subscribers": subs, "block_size": bs,
+           "ports": (1024, 65535), "flags": 0}
+    if algo == "snatpool-spread-v1":
+        net = ipaddress.ip_network(subs)
+        cfg["count"] = net.num_addresses
+        cfg["subscribers"] = "%s/32" % net.network_address
+    return mods[algo].Model.compile(cfg)
+a = plan(*sys.argv[2:5], int(sys.argv[5]))
+b = plan(*sys.argv[6:9], int(sys.argv[9]))
+net = ipaddress.ip_network(sys.argv[4])
+total = kept = 0
+moved = []
+for s in net:
+    fa, fb = a.forward(s), b.forward(s)
+    if fa is None and fb is None:
+        continue
+    total += 1
+    if fa is not None and fb is not None and fa[:3] == fb[:3]:
+        kept += 1
+    else:
+        moved.append("%s %s %s" % (s, "%s %d-%d" % fa[:3] if fa else "- -",
+                                   "%s %d-%d" % fb[:3] if fb else "- -"))
+print("\n".join(moved + ["total=%d kept=%d moved=%d moved_pct=%.2f" %
+                         (total, kept, total - kept, 100.0 * (total - kept) / total)]))
+PY
+cmp_check() {
+	"$PY" "$T/cmp.py" "$GEN" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" >"$T/want" ||
+		{ fail "compare model"; return; }
+	bsa=$4 bsb=$8
+	run "$S" compare --from-algo "$1" --from-pool "$2" --subscribers "$3" \
+		--from-block-size "$bsa" --to-algo "$5" --to-pool "$6" --to-block-size "$bsb" --list
+	expect_rc 0 "compare $*"
+	sort "$T/want" >"$T/w"; sort "$T/out" >"$T/o"
+	cmp -s "$T/w" "$T/o" || { fail "compare $*: differs from the model"; diff "$T/w" "$T/o" | head -5 >&2; }
+}
+cmp_check xpf-det-v0 203.0.113.0/27 100.64.0.0/22 2016 snatpool-spread-v1 203.0.113.0/27 100.64.0.0/22 2016
+cmp_check xpf-det-v0 203.0.113.0/27 100.64.0.0/22 2016 xpf-det-v0 203.0.113.0/26 100.64.0.0/22 1000
+cmp_check vpp-det44-v0 1.1.1.0/28 10.0.0.0/21 504 xpf-det-v0 1.1.1.0/28 10.0.0.0/21 504
+cmp_check vpp-det44-v0 1.1.1.0/28 10.0.0.0/21 504 xpf-det-v0 1.1.1.0/28 10.0.0.0/21 500
+run "$S" compare --subscribers 10.0.0.0/21 --from-algo vpp-det44-v0 --to-algo xpf-det-v0 \
+	--pool 1.1.1.0/28 --block-size 504
+expect_out "total=2048 kept=2048 moved=0 moved_pct=0.00" "det44 and xpf agree on an equal geometry"
+usage_error "compare: refused side" "$S" compare --subscribers 10.0.0.0/21 --algo vpp-det44-v0 --pool 1.1.1.0/28 --from-block-size 500
+expect_grep "from: vpp-det44-v0: --block-size 500" "$T/err" "compare names the side and value"
 finish
