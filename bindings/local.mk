@@ -12,12 +12,14 @@ PY_TESTS_SRC = bindings/python/tests/test_pool.py \
 	bindings/python/tests/test_vectors.py \
 	bindings/python/tests/test_cli.py \
 	bindings/python/tests/test_table.py \
-	bindings/python/tests/test_nat64.py
+	bindings/python/tests/test_nat64.py \
+	bindings/python/tests/test_portblock.py
 GO_SRC = bindings/go/go.mod bindings/go/doc.go bindings/go/errors.go bindings/go/cshim.go \
 	bindings/go/algo.go bindings/go/pool.go bindings/go/vectors.go \
 	bindings/go/table.go bindings/go/portblock.go bindings/go/snatpool_test.go \
 	bindings/go/example_test.go bindings/go/table_test.go bindings/go/portblock_test.go \
 	bindings/go/nat64.go bindings/go/nat64_test.go \
+	bindings/go/portblock_algo_test.go \
 	bindings/go/cmd/snatpool-go/main.go
 RUST_SRC = bindings/rust/Cargo.toml bindings/rust/Cargo.lock \
 	bindings/rust/snatpool-sys/Cargo.toml bindings/rust/snatpool-sys/build.rs \

@@ -4,26 +4,99 @@ package snatpool
 
 /*
 #include <stdint.h>
+#include <stdlib.h>
 #include <snatpool.h>
 */
 import "C"
 
 import (
+	"fmt"
 	"net/netip"
 	"runtime"
 	"unsafe"
 )
 
+// PortBlockAlgo is a port-block algorithm ID (enum snatpool_pbalgo): a
+// space of its own, separate from the selection algorithms' Algo.  IDs and
+// names are frozen.
+type PortBlockAlgo uint32
+
+const (
+	// SpreadV1 is "snatpool-spread-v1", libsnatpool's first formula and the
+	// default: subscriber i gets address i mod n, block i div n.
+	SpreadV1 PortBlockAlgo = C.SNATPOOL_PBALGO_SPREAD_V1
+	// XpfDetV0 is "xpf-det-v0", xpf's deterministic CGNAT bit for bit.
+	XpfDetV0 PortBlockAlgo = C.SNATPOOL_PBALGO_XPF_DET_V0
+	// VppDet44V0 is "vpp-det44-v0", FD.io VPP det44 bit for bit.
+	VppDet44V0 PortBlockAlgo = C.SNATPOOL_PBALGO_VPP_DET44_V0
+)
+
+// PortBlockStrict makes xpf-det-v0 compare an IPv6 source's prefix octets,
+// which xpf does not.
+const PortBlockStrict uint32 = C.SNATPOOL_PB_F_STRICT
+
+// String is the algorithm's frozen name ("" if unknown).
+func (a PortBlockAlgo) String() string {
+	n := C.snatpool_pbalgo_name(C.uint32_t(a))
+	if n == nil {
+		return ""
+	}
+	return C.GoString(n)
+}
+
+// PortBlockAlgoByName returns the ID of a port-block algorithm name.
+func PortBlockAlgoByName(name string) (PortBlockAlgo, error) {
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	rc := C.snatpool_pbalgo_by_name(cs)
+	if err := errOf("snatpool_pbalgo_by_name", rc); err != nil {
+		return 0, err
+	}
+	return PortBlockAlgo(rc), nil
+}
+
+// PortBlockAlgos lists every port-block algorithm, ascending.
+func PortBlockAlgos() []PortBlockAlgo {
+	var ids [64]C.uint32_t
+	n := int(C.snatpool_pbalgo_list(&ids[0], C.size_t(len(ids))))
+	if n > len(ids) {
+		n = len(ids)
+	}
+	out := make([]PortBlockAlgo, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, PortBlockAlgo(ids[i]))
+	}
+	return out
+}
+
 // PortBlockOptions is the geometry of a deterministic port block plan
-// (RFC 7422): Count subscribers from Base (an address, or an IPv6 prefix of
-// PrefixLen 32..64 bits) each get an address of the pool's XFamily (IPv4
-// if zero) and a block of BlockSize ports.
+// (RFC 7422).  With Algo SpreadV1 (or 0): Count subscribers from Base (an
+// address, or an IPv6 prefix of PrefixLen 32..64 bits).  With XpfDetV0:
+// Base/PrefixLen is xpf's host prefix (IPv6: /32 or /64), Count 0 (derived).
+// With VppDet44V0: Base/PrefixLen is the inside prefix, the pool the outside
+// prefix, BlockSize 0 (derived) or the derived size.  Subscribers get an
+// address of the pool's XFamily (IPv4 if zero) and a block of ports.
 type PortBlockOptions struct {
 	Base      netip.Addr
 	Count     uint32
 	PrefixLen uint8
 	XFamily   Family
 	BlockSize uint16
+	Algo      PortBlockAlgo // 0: SpreadV1
+	Flags     uint32        // PortBlockStrict
+}
+
+// PortBlockInfo is what a plan is: its algorithm and derived geometry.
+type PortBlockInfo struct {
+	Algo        PortBlockAlgo
+	Flags       uint32
+	Count       uint32 // subscribers
+	Addrs       uint32 // pool addresses handed out
+	Blocks      uint32 // blocks per address
+	BlockSize   uint16
+	PortLo      uint16
+	PortHi      uint16
+	Fingerprint [32]byte // SHA-256 of the canonical configuration
 }
 
 // PortBlock is a port block plan over a Pool: immutable, safe for
@@ -69,12 +142,15 @@ func NewPortBlock(pool *Pool, o PortBlockOptions) (*PortBlock, error) {
 	co.prefix_len = C.uint8_t(o.PrefixLen)
 	co.xfamily = xaf
 	co.block_size = C.uint16_t(o.BlockSize)
+	co.algo = C.uint32_t(o.Algo)
+	co.flags = C.uint32_t(o.Flags)
 	h, err := pool.retain()
 	if err != nil {
 		return nil, err
 	}
 	var pb *C.struct_snatpool_portblock
-	if err := errOf(op, C.snatpool_portblock_new(h, &co, &pb)); err != nil {
+	var d C.struct_snatpool_diag
+	if err := errDiag(op, C.snatpool_portblock_new_diag(h, &co, &pb, &d), &d); err != nil {
 		pool.release()
 		return nil, err
 	}
@@ -83,6 +159,32 @@ func NewPortBlock(pool *Pool, o PortBlockOptions) (*PortBlock, error) {
 		saf: af, xaf: xaf}
 	runtime.SetFinalizer(p, (*PortBlock).Close)
 	return p, nil
+}
+
+// Info describes the plan.
+func (p *PortBlock) Info() (PortBlockInfo, error) {
+	h, err := p.handle()
+	if err != nil {
+		return PortBlockInfo{}, err
+	}
+	defer p.mu.RUnlock()
+	var in C.struct_snatpool_portblock_info
+	in.sz = C.size_t(unsafe.Sizeof(in))
+	if err := errOf("snatpool_portblock_info", C.snatpool_portblock_info(h, &in)); err != nil {
+		return PortBlockInfo{}, err
+	}
+	out := PortBlockInfo{Algo: PortBlockAlgo(in.algo), Flags: uint32(in.flags),
+		Count: uint32(in.count), Addrs: uint32(in.addrs), Blocks: uint32(in.blocks),
+		BlockSize: uint16(in.block_size), PortLo: uint16(in.port_lo), PortHi: uint16(in.port_hi)}
+	for i := range out.Fingerprint {
+		out.Fingerprint[i] = byte(in.fingerprint[i])
+	}
+	return out, nil
+}
+
+// FingerprintHex is the fingerprint as 64 lowercase hex digits.
+func (in PortBlockInfo) FingerprintHex() string {
+	return fmt.Sprintf("%x", in.Fingerprint[:])
 }
 
 // Close frees the plan (no goroutine may still use it).  Idempotent.

@@ -617,6 +617,8 @@ static const struct snp_py_field snp_py_portblock_opts[] = {
 	SNP_PY_F(snatpool_portblock_opts, prefix_len),
 	SNP_PY_F(snatpool_portblock_opts, xfamily),
 	SNP_PY_F(snatpool_portblock_opts, block_size),
+	SNP_PY_F(snatpool_portblock_opts, algo),
+	SNP_PY_F(snatpool_portblock_opts, flags),
 	{ NULL, 0, 0 }
 };
 
@@ -778,7 +780,33 @@ static int snp_py_walk_cb(const struct snatpool_mapping *m, void *ctx)
 		SWIG_fail;
 	$result = SWIG_Python_AppendOutput($result, o);
 }
+/* portblock_info(pb) -> dict of struct snatpool_portblock_info */
+%typemap(in, numinputs=0) struct snatpool_portblock_info *info (struct snatpool_portblock_info tmp)
+	"memset(&tmp, 0, sizeof(tmp)); tmp.sz = sizeof(tmp); $1 = &tmp;"
+%typemap(argout) struct snatpool_portblock_info *info {
+	int alen = snp_py_alen($1->family) ? snp_py_alen($1->family) : 16;
+	PyObject *o = Py_BuildValue("{s:k,s:k,s:i,s:i,s:y#,s:i,s:k,s:k,s:k,s:i,s:i,s:i,s:y#}",
+		"algo", (unsigned long)$1->algo, "flags", (unsigned long)$1->flags,
+		"family", $1->family, "xfamily", $1->xfamily,
+		"base", (const char *)$1->base, (Py_ssize_t)alen,
+		"prefix_len", (int)$1->prefix_len, "count", (unsigned long)$1->count,
+		"addrs", (unsigned long)$1->addrs, "blocks", (unsigned long)$1->blocks,
+		"block_size", (int)$1->block_size, "port_lo", (int)$1->port_lo,
+		"port_hi", (int)$1->port_hi,
+		"fingerprint", (const char *)$1->fingerprint, (Py_ssize_t)32);
+
+	if (!o)
+		SWIG_fail;
+	Py_DECREF($result);
+	$result = o;
+}
+%rename("$ignore", %$isclass) snatpool_portblock_info;	/* a dict */
+%rename(portblock_info) snatpool_portblock_info(const struct snatpool_portblock *,
+						struct snatpool_portblock_info *);
+%noexception snatpool_pbalgo_name;
+
 %typemap(out) int snatpool_table_new, int snatpool_portblock_new,
+	int snatpool_portblock_new_diag,
 	int snatpool_table_claim, int snatpool_table_lookup,
 	int snatpool_table_lookup_xlat, int snatpool_table_release,
 	int snatpool_table_rollback, int snatpool_table_save,

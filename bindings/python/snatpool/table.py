@@ -27,7 +27,7 @@ import ipaddress
 import os
 import socket
 from collections import namedtuple
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import capi
 from ._pool import AddressLike, Algo, Pool, parse_address
@@ -35,7 +35,8 @@ from .errors import Code, Error, InvalidInput
 
 __all__ = ["Permit", "PortStrategy", "TableFlag", "MappingFlag", "Flow",
            "Mapping", "TableStats", "Table", "PortBlock", "DELTA_RECORD_SIZE",
-           "EventType", "Event"]
+           "EventType", "Event", "port_block_algos", "port_block_algo",
+           "PORTBLOCK_STRICT"]
 
 DELTA_RECORD_SIZE = capi.SNATPOOL_DELTA_RECORD_SIZE
 
@@ -335,21 +336,47 @@ class Table:
         return applied, consumed
 
 
-class PortBlock:
-    """A deterministic port block plan (RFC 7422) over a :class:`Pool`:
-    subscribers from ``base`` (an address, or an IPv6 prefix with
-    ``prefix_len``) get an address of the pool's ``xfamily`` (4 or 6;
-    default 4) and a block of ``block_size`` ports."""
+PORTBLOCK_STRICT = 1   # SNATPOOL_PB_F_STRICT
 
-    def __init__(self, pool, base, count, block_size, prefix_len=0, xfamily=4):
+
+def port_block_algos() -> List[Tuple[int, str]]:
+    """The port-block algorithms, [(id, name)], ascending (their IDs are a
+    space of their own, separate from the selection algorithms)."""
+    return [(i, capi.pbalgo_name(i)) for i in capi.pbalgo_list()]
+
+
+def port_block_algo(value: Union[str, int]) -> int:
+    """A port-block algorithm ID from its name or ID."""
+    if isinstance(value, str):
+        return capi.pbalgo_by_name(value)
+    if capi.pbalgo_name(int(value)) is None:
+        raise ValueError("unknown port-block algorithm %r" % (value,))
+    return int(value)
+
+
+class PortBlock:
+    """A deterministic port block plan (RFC 7422) over a :class:`Pool`.
+
+    ``algo`` is a port-block algorithm (name or ID): ``snatpool-spread-v1``
+    (the default: ``count`` subscribers from ``base``, an address or an IPv6
+    prefix of ``prefix_len``), ``xpf-det-v0`` (``base``/``prefix_len`` is
+    xpf's host prefix; ``count`` 0: derived) or ``vpp-det44-v0``
+    (``base``/``prefix_len`` the inside prefix, the pool the outside one,
+    ``block_size`` 0: derived).  Subscribers get an address of the pool's
+    ``xfamily`` (4 or 6; default 4) and a block of ports; ``flags``
+    may hold :data:`PORTBLOCK_STRICT`."""
+
+    def __init__(self, pool, base, count, block_size, prefix_len=0, xfamily=4,
+                 algo="snatpool-spread-v1", flags=0):
         b = parse_address(base)
         opts = {"family": _af(b), "base": b.packed, "count": count,
                 "block_size": block_size, "prefix_len": prefix_len,
-                "xfamily": socket.AF_INET if xfamily in (4, socket.AF_INET) else socket.AF_INET6}
+                "xfamily": socket.AF_INET if xfamily in (4, socket.AF_INET) else socket.AF_INET6,
+                "algo": port_block_algo(algo), "flags": flags}
         self._pb = None
         handle = pool._retain()
         try:
-            self._pb = capi.portblock_new(handle, opts)
+            self._pb = capi.portblock_new_diag(handle, opts)
         except BaseException:
             pool._release()
             raise
@@ -389,6 +416,17 @@ class PortBlock:
                 return None
             raise
         return num, xindex, ipaddress.ip_address(xaddr[:self._xlen]), (lo, hi)
+
+    def info(self) -> Dict[str, Any]:
+        """The plan's algorithm and derived geometry: a dict with algo,
+        flags, family, xfamily, base, prefix_len, count, addrs, blocks,
+        block_size, port_lo, port_hi and fingerprint (SHA-256, 32 bytes)."""
+        return capi.portblock_info(self._h())
+
+    @property
+    def algo(self) -> str:
+        """The plan's port-block algorithm name."""
+        return capi.pbalgo_name(self.info()["algo"])
 
     def reverse(self, xaddr, xport):
         """(subscriber number, subscriber address) using xaddr:xport, or None."""
