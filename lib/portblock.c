@@ -124,7 +124,9 @@ static int geom_spread(struct snatpool_portblock *pb, const struct snatpool_port
 		if (g->plen == 64 && base + g->count - 1 < base)
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "count=%u overflows /64", g->count);
 	}
-	g->base = base;
+	snp_pb_set_base(g, o->base);
+	if (g->base != base)	/* one derivation, the core's */
+		return pb_err(diag, EINVAL, "base");
 	return 0;
 }
 
@@ -158,7 +160,6 @@ static int geom_xpf(struct snatpool_portblock *pb, const struct snatpool_portblo
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "blocks=%llu (%u x %u) < %llu subscribers",
 				      (unsigned long long)cap, g->n, g->bpa,
 				      (unsigned long long)count);
-		g->base = snp_load_be32(o->base);
 	} else {
 		if (o->prefix_len != 32 && o->prefix_len != 64)
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "prefix_len=%u (xpf-det-v0 IPv6: 32 or 64)",
@@ -167,8 +168,8 @@ static int geom_xpf(struct snatpool_portblock *pb, const struct snatpool_portblo
 		if (host_bits_set(o->base, 16, g->plen))
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "base has bits set past /%u", g->plen);
 		count = cap;	/* xpf: subscribers capped by the pool's capacity */
-		g->base = snp_load_be32(o->base + g->plen / 8);
 	}
+	snp_pb_set_base(g, o->base);
 	if (o->count && o->count != count)
 		return pb_err(diag, SNATPOOL_EGEOMETRY, "count=%u (the configuration gives %llu)",
 			      o->count, (unsigned long long)count);
@@ -222,7 +223,7 @@ static int geom_vpp(struct snatpool_portblock *pb, const struct snatpool_portblo
 	g->bpa = ratio;
 	g->size = pph;
 	g->count = g->n * ratio;
-	g->base = snp_load_be32(o->base);
+	snp_pb_set_base(g, o->base);
 	return 0;
 }
 
@@ -294,7 +295,6 @@ SNP_API int snatpool_portblock_new_diag(const struct snatpool *pool,
 		return pb_err(diag, SNATPOOL_ENOFAMILY, "pool has no IPv%c address",
 			      pb.xfamily == AF_INET ? '4' : '6');
 	memcpy(pb.base, opts->base, snp_alen(pb.family));
-	memcpy(pb.g.prefix, opts->base, snp_alen(pb.family));
 	snatpool_pool_ports(pool, &lo, &hi);
 	pb.g.port_lo = lo;
 	pb.port_hi = hi;

@@ -47,6 +47,7 @@ struct snp_pkt {
 	snp_u8 *ip;		/* IPv4 or IPv6 header */
 	snp_u8 *saddr;		/* source address, 4 or 16 octets */
 	snp_u8 *l4csum;		/* UDP/TCP checksum; NULL: not in this frame */
+	snp_u8 *sport;		/* UDP/TCP source port; NULL: not in this frame */
 	snp_u8  fam;		/* SNP_FAM4 or SNP_FAM6 */
 	snp_u8  alen;		/* 4 or 16 */
 	snp_u8  proto;		/* SNP_IPPROTO_UDP or SNP_IPPROTO_TCP */
@@ -107,6 +108,7 @@ static SNP_INLINE int snp_pkt_parse(snp_u8 *data, const snp_u8 *end,
 		p->udp4 = ip[9] == SNP_IPPROTO_UDP;
 		p->nat64 = 0;
 		p->l4csum = 0;
+		p->sport = 0;
 		/* A non-first fragment carries no L4 header. */
 		if ((snp_load_be16(ip + 6) & 0x1fff) != 0)
 			return 0;
@@ -120,6 +122,7 @@ static SNP_INLINE int snp_pkt_parse(snp_u8 *data, const snp_u8 *end,
 				return -SNP_PKT_ETRUNC;
 			p->l4csum = l4 + 16;
 		}
+		p->sport = l4;
 		return 0;
 	}
 
@@ -143,6 +146,7 @@ static SNP_INLINE int snp_pkt_parse(snp_u8 *data, const snp_u8 *end,
 				return -SNP_PKT_ETRUNC;
 			p->l4csum = l4 + 16;
 		}
+		p->sport = l4;
 		p->ip = ip;
 		p->saddr = ip + 8;
 		p->fam = SNP_FAM6;
@@ -233,6 +237,33 @@ static SNP_INLINE void snp_pkt_nat64_addr(snp_u8 naddr[16], const snp_u8 *addr4)
 	naddr[8] = 0; naddr[9] = 0; naddr[10] = 0; naddr[11] = 0;
 	naddr[12] = addr4[0]; naddr[13] = addr4[1];
 	naddr[14] = addr4[2]; naddr[15] = addr4[3];
+}
+
+/*
+ * Deterministic NAT (port blocks): replace the source address with @naddr
+ * and the source port with @nport, one incremental update of each checksum
+ * for both.  The caller checked that @p->sport is set (a first fragment or
+ * a whole packet).
+ */
+static SNP_INLINE void snp_pkt_rewrite_nat(const struct snp_pkt *p,
+					   const snp_u8 *naddr, snp_u16 nport)
+{
+	snp_u8 np[2];
+	snp_u32 pd;
+
+	snp_store_be16(np, nport);
+	pd = snp_pkt_swap16(p->sport, np, 0);
+	if (p->l4csum) {	/* the port is in the L4 checksum only */
+		snp_u16 c = snp_load_be16(p->l4csum);
+
+		if (!(p->udp4 && c == 0)) {
+			c = snp_csum_update(c, pd);
+			if (p->proto == SNP_IPPROTO_UDP && c == 0)
+				c = 0xffff;
+			snp_store_be16(p->l4csum, c);
+		}
+	}
+	snp_pkt_rewrite(p, naddr);
 }
 
 #endif /* SNP_PKT_H */

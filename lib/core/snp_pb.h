@@ -65,6 +65,31 @@ struct snp_pb_slot {
 #include "snp_pb_vpp.h"
 
 /*
+ * Set @g->base and @g->prefix from the subscribers' base address @b (4 or
+ * 16 octets, network order) for @g's algo, fam and plen: what a dataplane
+ * that received the geometry from snatpool_portblock_info() calls before
+ * its first packet (the library does the same).
+ */
+static SNP_INLINE void snp_pb_set_base(struct snp_pb *g, const snp_u8 *b)
+{
+	snp_u64 v;
+	int k;
+
+	for (k = 0; k < 16; k++)
+		g->prefix[k] = (k < 4 || g->fam == SNP_FAM6) ? b[k] : 0;
+	if (g->fam == SNP_FAM4) {
+		g->base = snp_load_be32(b);
+		return;
+	}
+	if (g->algo == SNP_PB_XPF_DET_V0) {	/* the word after the prefix */
+		g->base = snp_load_be32(b + (g->plen == 64 ? 8 : 4));
+		return;
+	}
+	v = (snp_u64)snp_load_be32(b) << 32 | snp_load_be32(b + 4);
+	g->base = g->plen >= 64 ? v : v >> (64 - g->plen);
+}
+
+/*
  * The block of subscriber @src (4 octets for SNP_FAM4 subscribers, 16 for
  * SNP_FAM6, network order).  Return: 0 and *@o; -1: no block (outside the
  * subscribers, or an unknown ID): fail closed, never translate.
