@@ -12,7 +12,13 @@
  * address, are written unchanged and counted as errors.  IPv6 frames to
  * 64:ff9b::/96 take an IPv4 address through snatpool_select_nat64(),
  * written as 64:ff9b::A.B.C.D (harness/pkt/snp_pkt.h); without a NAT64
- * rule or an IPv4 address they too pass unchanged as errors.  --bench measures
+ * rule or an IPv4 address they too pass unchanged as errors.
+ *
+ * With --pbalgo (deterministic NAT, snp_harness.h) each subscriber's source
+ * address and port go into its block through the public
+ * snatpool_portblock_map() (port: block start + sport mod size, as every
+ * harness), subscriber-family frames with no block are dropped (not
+ * written), and the counts line gains dropped=N.  --bench measures
  * frames already in memory: copy into a buffer and translate, against copy
  * and pass on, in the same run (HARNESS = lib).
  */
@@ -23,8 +29,8 @@
 
 #include <pcap/pcap.h>
 
+#include "snp_det.h"
 #include "snp_harness.h"
-#include "snp_pkt.h"
 
 #define PROG "snat_lib"
 #define FRAME_MAX 65536
@@ -32,15 +38,43 @@
 struct lib_ctx {
 	const struct snatpool *pool;
 	uint32_t algo;
-	uint64_t translated, errors;
+	const struct snatpool_portblock *pb;	/* deterministic NAT, or NULL */
+	int subfam;				/* its subscribers' AF_* */
+	uint64_t translated, errors, dropped;
 };
 
-/* Translate one frame in place; 1 translated, 0 left unchanged. */
+/* Deterministic NAT of one frame in place; 1 translated, 0 unchanged, -1 drop. */
+static int lib_translate_det(struct lib_ctx *c, uint8_t *data, size_t len)
+{
+	struct snp_pkt p;
+	struct snp_pb_slot s;
+	uint8_t x[16];
+	uint16_t lo, hi;
+
+	if (snp_pkt_parse(data, data + len, &p) ||
+	    (p.fam == SNP_FAM6) != (c->subfam == AF_INET6)) {
+		c->errors++;
+		return 0;
+	}
+	if (!p.sport || snatpool_portblock_map(c->pb, p.saddr, NULL, x, &lo, &hi) < 0) {
+		c->dropped++;
+		return -1;
+	}
+	s.port_lo = lo;
+	s.port_hi = hi;
+	snp_det_apply(&p, x, (uint16_t)snp_pb_port_stateless(&s, snp_load_be16(p.sport)));
+	c->translated++;
+	return 1;
+}
+
+/* Translate one frame in place; 1 translated, 0 left unchanged, -1 drop it. */
 static int lib_translate(struct lib_ctx *c, uint8_t *data, size_t len)
 {
 	struct snp_pkt p;
 	uint8_t naddr[16];
 
+	if (c->pb)
+		return lib_translate_det(c, data, len);
 	if (snp_pkt_parse(data, data + len, &p)) {
 		c->errors++;
 		return 0;
@@ -122,6 +156,8 @@ int main(int argc, char **argv)
 	struct lib_store store = { 0 };
 	struct snp_hargs a;
 	struct lib_ctx c = { 0 };
+	struct snatpool_portblock *pb = NULL;
+	struct snp_pb g;
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 	pcap_dumper_t *dump;
@@ -134,6 +170,11 @@ int main(int argc, char **argv)
 	snp_hargs_no_handoff(PROG, &a);
 	c.pool = snp_hargs_pool(PROG, &a);
 	c.algo = a.algo;
+	if (a.pbalgo_name) {
+		snp_hargs_portblock(PROG, &a, c.pool, &g, &pb);
+		c.pb = pb;
+		c.subfam = g.fam == SNP_FAM6 ? AF_INET6 : AF_INET;
+	}
 
 	in = pcap_open_offline_with_tstamp_precision(a.in, PCAP_TSTAMP_PRECISION_NANO,
 						     errbuf);
@@ -158,10 +199,10 @@ int main(int argc, char **argv)
 		memcpy(buf, data, len);
 		if (a.bench)
 			store_add(&store, buf, len);
-		if (!a.passthrough)
-			lib_translate(&c, buf, len);
-		pcap_dump((u_char *)dump, hdr, buf);
 		packets++;
+		if (!a.passthrough && lib_translate(&c, buf, len) < 0)
+			continue;	/* fail closed: dropped */
+		pcap_dump((u_char *)dump, hdr, buf);
 	}
 	if (rc != PCAP_ERROR_BREAK)
 		snp_hdie(PROG, 1, "--in %s: %s", a.in, pcap_geterr(in));
@@ -179,9 +220,15 @@ int main(int argc, char **argv)
 		snp_bench_pair(lib_bench_pass, &b, store.count, &tr, &pt);
 		snp_bench_print("lib", a.algo_name, tr, pt);
 	}
-	printf("packets=%llu translated=%llu errors=%llu\n",
-	       (unsigned long long)packets, (unsigned long long)c.translated,
-	       (unsigned long long)c.errors);
+	if (c.pb)
+		printf("packets=%llu translated=%llu dropped=%llu errors=%llu\n",
+		       (unsigned long long)packets, (unsigned long long)c.translated,
+		       (unsigned long long)c.dropped, (unsigned long long)c.errors);
+	else
+		printf("packets=%llu translated=%llu errors=%llu\n",
+		       (unsigned long long)packets, (unsigned long long)c.translated,
+		       (unsigned long long)c.errors);
+	snatpool_portblock_free(pb);
 	free(store.buf);
 	free(store.off);
 	free(store.len);

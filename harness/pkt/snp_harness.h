@@ -13,6 +13,15 @@
  * --handoff is the AF_XDP harness's alone (how its XDP program hands its
  * choice over, harness/afxdp/README.md); the others refuse it.
  *
+ * Deterministic NAT (port blocks, RFC 7422) instead of selection:
+ *
+ *   PROG --pbalgo NAME --pool SPEC --subscribers PREFIX [--block-size N]
+ *        [--strict] --in IN.pcap --out OUT.pcap [--bench]
+ *
+ * translates each subscriber's source address and port into its block
+ * (harness/pkt/snp_det.h), drops subscriber-family frames with no block and
+ * prints `packets=N translated=N dropped=N errors=N`.
+ *
  * Host code only (libc, libsnatpool): the pool spec is parsed and checked
  * by the library, once, before any packet is read.
  */
@@ -41,6 +50,12 @@ struct snp_hargs {
 	const char *in, *out;
 	int         bench, passthrough;
 	const char *handoff;	/* NULL unless --handoff was given */
+	/* deterministic NAT: pbalgo_name set */
+	const char *pbalgo_name;
+	uint32_t    pbalgo;
+	const char *subscribers;
+	uint16_t    block_size;
+	uint32_t    pbflags;
 };
 
 /* One line on stderr, then exit 2 (usage) or 1 (failure). */
@@ -69,6 +84,10 @@ static inline void snp_hargs_parse(int argc, char **argv, const char *prog,
 		{ "bench",       no_argument,       NULL, 'b' },
 		{ "passthrough", no_argument,       NULL, 'P' },
 		{ "handoff",     required_argument, NULL, 'H' },
+		{ "pbalgo",      required_argument, NULL, 'D' },
+		{ "subscribers", required_argument, NULL, 'S' },
+		{ "block-size",  required_argument, NULL, 'B' },
+		{ "strict",      no_argument,       NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *endp;
@@ -113,6 +132,27 @@ static inline void snp_hargs_parse(int argc, char **argv, const char *prog,
 					 "or map", optarg);
 			a->handoff = optarg;
 			break;
+		case 'D':
+			id = snatpool_pbalgo_by_name(optarg);
+			if (id < 0)
+				snp_hdie(prog, 2, "--pbalgo %s: %s", optarg,
+					 snatpool_strerror(id));
+			a->pbalgo = (uint32_t)id;
+			a->pbalgo_name = snatpool_pbalgo_name(a->pbalgo);
+			break;
+		case 'S': a->subscribers = optarg; break;
+		case 'B': {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &endp, 10);
+			if (errno || endp == optarg || *endp || v > 65535 ||
+			    !isdigit((unsigned char)optarg[0]))
+				snp_hdie(prog, 2, "--block-size %s: expected 0..65535", optarg);
+			a->block_size = (uint16_t)v;
+			break;
+		}
+		case 'T': a->pbflags |= SNATPOOL_PB_F_STRICT; break;
 		default:
 			snp_hdie(prog, 2, "bad option '%s'; usage: %s --algo NAME "
 				 "--pool SPEC [--seed N] --in IN.pcap --out OUT.pcap "
@@ -122,6 +162,16 @@ static inline void snp_hargs_parse(int argc, char **argv, const char *prog,
 	}
 	if (optind < argc)
 		snp_hdie(prog, 2, "unexpected argument '%s'", argv[optind]);
+	if (a->pbalgo_name) {
+		if (a->algo_name)
+			snp_hdie(prog, 2, "--algo and --pbalgo exclude each other");
+		if (!a->subscribers || !a->spec || !a->in || !a->out)
+			snp_hdie(prog, 2, "--pbalgo needs --subscribers, --pool, --in and --out");
+		a->algo_name = a->pbalgo_name;	/* the --bench keys name it */
+		return;
+	}
+	if (a->subscribers || a->block_size || a->pbflags)
+		snp_hdie(prog, 2, "--subscribers, --block-size and --strict need --pbalgo");
 	if (!a->algo_name || !a->spec || !a->in || !a->out)
 		snp_hdie(prog, 2, "--algo, --pool, --in and --out are required");
 }
@@ -197,6 +247,65 @@ static inline int snp_hview_load(const struct snatpool *pool, struct snp_view *v
 	}
 	return 0;
 }
+
+/*
+ * Deterministic NAT: build the plan of @a over @pool with the public API
+ * (the library checks the configuration once, naming a refused value), and
+ * fill @g, the geometry the dataplane's core reads (a BPF map value for
+ * XDP), from snatpool_portblock_info().  *@pb is the library's plan (the
+ * reference path maps with it); the caller frees it.
+ */
+#ifdef SNP_PB_H
+static inline void snp_hargs_portblock(const char *prog, const struct snp_hargs *a,
+				       const struct snatpool *pool, struct snp_pb *g,
+				       struct snatpool_portblock **pb)
+{
+	struct snatpool_portblock_opts o = { .sz = sizeof(o) };
+	struct snatpool_portblock_info in = { .sz = sizeof(in) };
+	struct snatpool_diag d;
+	const char *slash = strchr(a->subscribers, '/');
+	char addr[64];
+	size_t n = slash ? (size_t)(slash - a->subscribers) : strlen(a->subscribers);
+	int err;
+
+	if (!slash || n >= sizeof(addr))
+		snp_hdie(prog, 2, "--subscribers %s: expected PREFIX/LEN", a->subscribers);
+	memcpy(addr, a->subscribers, n);
+	addr[n] = '\0';
+	if (snatpool_addr_parse(addr, &o.family, o.base))
+		snp_hdie(prog, 2, "--subscribers %s: malformed address", a->subscribers);
+	o.prefix_len = (uint8_t)atoi(slash + 1);
+	if (a->pbalgo == SNATPOOL_PBALGO_SPREAD_V1) {	/* as snatpool portblock */
+		unsigned w = o.family == AF_INET ? 32 : 64;
+
+		if (o.prefix_len > w || w - o.prefix_len >= 32)
+			snp_hdie(prog, 2, "--subscribers %s: too many subscribers", a->subscribers);
+		o.count = 1u << (w - o.prefix_len);
+		o.prefix_len = (uint8_t)w;
+	}
+	o.block_size = a->block_size;
+	o.algo = a->pbalgo;
+	o.flags = a->pbflags;
+	memset(&d, 0, sizeof(d));
+	err = snatpool_portblock_new_diag(pool, &o, pb, &d);
+	if (err)
+		snp_hdie(prog, 1, "--pbalgo %s --subscribers %s: %s: %s", a->pbalgo_name,
+			 a->subscribers, d.token, snatpool_strerror(err));
+	if (snatpool_portblock_info(*pb, &in))
+		snp_hdie(prog, 1, "snatpool_portblock_info failed");
+	memset(g, 0, sizeof(*g));
+	g->algo = in.algo;
+	g->fam = in.family == AF_INET ? SNP_FAM4 : SNP_FAM6;
+	g->plen = in.prefix_len;
+	g->flags = (snp_u8)in.flags;
+	g->n = in.addrs;
+	g->count = in.count;
+	g->bpa = in.blocks;
+	g->size = in.block_size;
+	g->port_lo = in.port_lo;
+	snp_pb_set_base(g, in.base);
+}
+#endif
 
 static inline double snp_now_ns(void)
 {

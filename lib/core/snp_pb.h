@@ -128,4 +128,16 @@ static SNP_INLINE int snp_pb_reverse(const struct snp_pb *g, snp_u32 xindex,
 	return -1;
 }
 
+/*
+ * The port the dataplane harnesses give a flow inside its block, without a
+ * table: block start + sport mod block size, det44's first candidate
+ * (snp_pb_vpp_port() with i = 0) for every algorithm, so that all
+ * harnesses agree frame for frame.  Tables choose inside the block with
+ * their own strategy.
+ */
+static SNP_INLINE snp_u32 snp_pb_port_stateless(const struct snp_pb_slot *s, snp_u32 sport)
+{
+	return s->port_lo + sport % (s->port_hi - s->port_lo + 1);
+}
+
 #endif /* SNP_PB_H */

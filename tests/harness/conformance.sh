@@ -28,6 +28,10 @@ ALGOS=$("$SNATPOOL" algos | awk '{ print $2 }')	# the registry: tests/algo_lists
 [ -n "$ALGOS" ] || { echo "conformance: \`snatpool algos\` listed nothing" >&2; exit 1; }
 SIZES="1 3 8 257"
 HARNESSES="lib xdp afxdp dpdk"
+# the harnesses with a deterministic-NAT (--pbalgo) mode, IPv4 and IPv6
+# subscribers
+DET_HARNESSES4="lib"
+DET_HARNESSES6="lib"
 RUN_TIMEOUT=${SNP_RUN_TIMEOUT:-120}
 
 # Pools: one ascending contiguous range per family (IPv6 counting in the
@@ -176,6 +180,50 @@ for algo in $ALGOS; do
 		fi
 	done
 done
+
+# Deterministic NAT (port blocks, issue 13): a capture of subscriber flows
+# (harness/pcapgen/gen_subscribers.py) through each harness in --pbalgo
+# mode; tests/harness/check_det.py judges every frame against the xpf and
+# det44 models (address and port in the block the algorithm gives the
+# source, reverse naming the source, valid checksums, out-of-range
+# subscribers dropped) and that the harnesses agree.  IPv6 subscribers
+# (xpf's NAT64 mode) run in the library and DPDK harnesses.
+DET_CASES="xpf-det-v0|203.0.113.0/28|100.64.0.0/22|1008|$DET_HARNESSES4
+vpp-det44-v0|198.51.100.0/27|100.64.0.0/22|0|$DET_HARNESSES4
+xpf-det-v0|203.0.113.0/28|2001:db8::/32|1008|$DET_HARNESSES6"
+"$PYTHON3" "$top_srcdir/harness/pcapgen/gen_subscribers.py" --out "$tmp/det.pcap" \
+	2>"$tmp/gendet.txt" || die "gen_subscribers.py failed: $(tail -n 1 "$tmp/gendet.txt")"
+echo "det capture: $(cat "$tmp/gendet.txt")"
+echo "$DET_CASES" | while IFS='|' read -r pbalgo pool subs bs hs; do
+	label="$pbalgo $pool $subs"
+	set --
+	for h in $hs; do
+		r=$(why_not "$h")
+		if [ -n "$r" ]; then
+			echo "FAIL det-$h $label: $r"
+			continue
+		fi
+		o="$tmp/det-$h"
+		rm -f "$o.pcap" "$o.txt" "$o.err"
+		timeout -k 5 "$RUN_TIMEOUT" "$(prog_of "$h")" --pbalgo "$pbalgo" --pool "$pool" \
+			--subscribers "$subs" --block-size "$bs" --in "$tmp/det.pcap" \
+			--out "$o.pcap" >"$o.txt" 2>"$o.err"
+		rc=$?
+		if [ "$rc" = 0 ]; then
+			set -- "$@" --run "$h=$o.pcap,$o.txt"
+		else
+			[ "$rc" = 124 ] && rc="timeout after ${RUN_TIMEOUT}s"
+			echo "FAIL det-$h $label: exit $rc: $(last_err "$o.err")"
+		fi
+	done
+	"$PYTHON3" "$top_srcdir/tests/harness/check_det.py" --in "$tmp/det.pcap" \
+		--pbalgo "$pbalgo" --pool "$pool" --subscribers "$subs" --block-size "$bs" "$@" ||
+		[ $? = 1 ] || echo "FAIL det-check $label: check_det.py crashed"
+done >"$tmp/det.txt" 2>&1
+cat "$tmp/det.txt"
+passed=$((passed + $(grep -c '^PASS ' "$tmp/det.txt")))
+failed=$((failed + $(grep -c '^FAIL ' "$tmp/det.txt")))
+grep -q . "$tmp/det.txt" || fail "det: no check ran"
 
 # which AF_XDP hand-off ran (harness/README.md, kernel differences)
 [ -n "${handoffs:-}" ] &&
