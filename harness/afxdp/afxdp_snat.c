@@ -36,6 +36,13 @@
  *
  * Frames shorter than an Ethernet header or longer than the veth MTU
  * (SNAT_AFXDP_MTU) cannot cross; they are written unchanged and counted.
+ *
+ * With --pbalgo (deterministic NAT, snp_harness.h) user space translates
+ * each received frame with the port-block core (harness/pkt/snp_det.h, the
+ * code of lib/core that xpf's AF_XDP dataplane would carry): subscribers'
+ * address and port into their block, subscriber-family frames with no
+ * block dropped (left out of OUT.pcap), and the counts line gains
+ * dropped=N.  The XDP program then only redirects (no hand-off).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,8 +68,8 @@
 #include <xdp/xsk.h>
 
 #include "snat_loader.h"
+#include "snp_det.h"
 #include "snp_harness.h"
-#include "snp_pkt.h"
 #include "snat.skel.h"
 
 #define SNAT_AFXDP_MTU 3826		/* veth MTU: frames up to MTU + 14 = a
@@ -282,8 +289,11 @@ struct replay {
 	/* per run */
 	int       translate, check, meta;
 	struct snat_frames *out;	/* NULL: do not keep the frames */
-	size_t    translated, errors, disagree;
+	size_t    translated, errors, disagree, dropped;
 	uint64_t  received;
+	/* deterministic NAT (--pbalgo): the core's geometry */
+	const struct snp_pb *det;
+	uint8_t  *drop;			/* 1: frame i was dropped */
 	uint64_t  inner_ns;		/* time in translate_burst() */
 };
 
@@ -321,6 +331,33 @@ static size_t send_window(struct replay *r, size_t from, size_t to, size_t *ids)
  * Translate the @n received frames @data[] (lengths @len[]) in place with
  * snatpool_select_burst(), one call per family; @st[] gets each status.
  */
+static void translate_det(struct replay *r, uint8_t **data, const uint32_t *len,
+			  size_t n, uint32_t *st, const size_t *ids)
+{
+	struct snp_pkt p;
+	struct snp_pb_slot s;
+	uint16_t nport;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int err = snp_pkt_parse(data[i], data[i] + len[i], &p);
+
+		st[i] = err ? (uint32_t)-err : SNAT_ENOFAMILY;
+		if (err)
+			continue;
+		switch (snp_det_pick(r->det, &p, &s, &nport)) {
+		case SNP_DET_XLAT:
+			snp_det_apply(&p, r->addrs[0] + (size_t)s.xindex * 4, nport);
+			st[i] = SNAT_OK;
+			break;
+		case SNP_DET_DROP:
+			r->drop[ids[i]] = 1;
+			st[i] = SNAT_OK;
+			break;
+		}
+	}
+}
+
 static void translate_burst(struct replay *r, uint8_t **data, const uint32_t *len,
 			    size_t n, uint32_t *st, uint32_t *index)
 {
@@ -464,10 +501,15 @@ static void recv_window(struct replay *r, struct xsk *x, const size_t *ids, size
 				memcpy(bidx, index, m * sizeof(*index));
 			}
 			t0 = snat_now_ns();
-			translate_burst(r, data, len, m, st, index);
+			if (r->det)
+				translate_det(r, data, len, m, st, ids + got);
+			else
+				translate_burst(r, data, len, m, st, index);
 			r->inner_ns += snat_now_ns() - t0;
 			for (k = 0; k < m; k++) {
-				if (st[k] == SNAT_OK)
+				if (r->det && r->drop[ids[got + k]])
+					r->dropped++;
+				else if (st[k] == SNAT_OK)
 					r->translated++;
 				else
 					r->errors++;
@@ -664,6 +706,8 @@ int main(int argc, char **argv)
 	struct snatpool *pool;
 	struct snat_bpf *skel;
 	struct xsk x;
+	struct snatpool_portblock *pb = NULL;
+	struct snp_pb g;
 	int tx_fd, rx_fd, f;
 	size_t i;
 
@@ -672,7 +716,22 @@ int main(int argc, char **argv)
 	pool = snp_hargs_pool(snat_prog, &a);
 	snat_pcap_read(a.in, &in);
 	memset(&r, 0, sizeof(r));
-	skel = load_xsk(pool, &a, &r);
+	if (a.pbalgo_name) {
+		/* the XDP program only redirects: no choice to hand over */
+		snp_hargs_portblock(snat_prog, &a, pool, &g, &pb);
+		if (a.bench)
+			snat_die("--bench: not with --pbalgo");
+		a.algo = snatpool_pool_default_algo(pool);
+		a.passthrough = 1;	/* for load_xsk(): no hand-off */
+		skel = load_xsk(pool, &a, &r);
+		a.passthrough = 0;
+		r.det = &g;
+		r.drop = calloc(in.n ? in.n : 1, 1);
+		if (!r.drop)
+			snat_die("out of memory");
+	} else {
+		skel = load_xsk(pool, &a, &r);
+	}
 
 	r.pool = pool;
 	r.algo = a.algo;
@@ -732,15 +791,29 @@ int main(int argc, char **argv)
 			ETH_HLEN, SNAT_AFXDP_MTU + ETH_HLEN);
 
 	r.translate = !a.passthrough;
-	r.meta = !a.passthrough;
+	r.meta = !a.passthrough && !r.det;
 	r.check = 1;
 	r.out = &out;
 	replay_all(&r, &x);
 	if (r.disagree)
 		snat_die("the XDP program and libsnatpool disagree on %zu of %zu frames",
 			 r.disagree, r.nsend);
+	if (r.det) {	/* fail closed: dropped frames are not sent on */
+		size_t j = 0;
+
+		for (i = 0; i < out.n; i++) {
+			if (r.drop[i])
+				free(out.f[i].data);
+			else
+				out.f[j++] = out.f[i];
+		}
+		out.n = j;
+	}
 	snat_pcap_write(a.out, &out);
-	{
+	if (r.det) {
+		printf("packets=%zu translated=%zu dropped=%zu errors=%zu\n", in.n,
+		       r.translated, r.dropped, r.errors);
+	} else {
 		size_t packets = in.n, translated = r.translated, errors = r.errors;
 
 		if (a.bench)
@@ -760,6 +833,8 @@ int main(int argc, char **argv)
 	free(r.sendable);
 	free(r.addrs[0]);
 	free(r.addrs[1]);
+	free(r.drop);
+	snatpool_portblock_free(pb);
 	snat_frames_free(&out);
 	snat_frames_free(&in);
 	snatpool_pool_free(pool);

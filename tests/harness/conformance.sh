@@ -30,8 +30,8 @@ SIZES="1 3 8 257"
 HARNESSES="lib xdp afxdp dpdk"
 # the harnesses with a deterministic-NAT (--pbalgo) mode, IPv4 and IPv6
 # subscribers
-DET_HARNESSES4="lib"
-DET_HARNESSES6="lib"
+DET_HARNESSES4="lib afxdp"
+DET_HARNESSES6="lib afxdp"
 RUN_TIMEOUT=${SNP_RUN_TIMEOUT:-120}
 
 # Pools: one ascending contiguous range per family (IPv6 counting in the
