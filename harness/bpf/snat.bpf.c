@@ -17,6 +17,13 @@
  *   snat_xsk_map  the same, handing the choice over in the snat_handoff
  *             ring map instead, for kernels that refuse
  *             bpf_xdp_adjust_meta() (snat_shared.h).
+ *   snat_det  deterministic NAT (port blocks, lib/core/snp_pb.h through
+ *             harness/pkt/snp_det.h): a subscriber's source address and
+ *             port go into its block (XDP_TX), a subscriber-family frame
+ *             with no block is dropped (XDP_DROP, never sent out
+ *             untranslated), other frames pass (XDP_PASS).  The geometry
+ *             is the snat_pb map (struct snp_pb, written by the loader from
+ *             snatpool_portblock_info()), the addresses snat_pool4.
  *
  * Each program loads on its own (the loader turns autoload off for the
  * others), so a kernel that refuses one takes none of the others down.
@@ -33,6 +40,7 @@
 #include "core/snp_dispatch.h"
 #include "snat_shared.h"
 #include "snp_pkt.h"
+#include "snp_det.h"
 
 struct snat_addr6 {
 	__u8 a[16];
@@ -89,6 +97,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct snat_handoff);
 } snat_handoff SEC(".maps");
+
+/* snat_det's geometry: slot 0, written by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct snp_pb);
+} snat_pb SEC(".maps");
 
 struct snat_result snat_last;
 __u32 snat_handoff_seq;		/* frames snat_xsk_map has handed over */
@@ -280,6 +296,45 @@ int snat_xsk_map(struct xdp_md *ctx)
 		}
 	}
 	return bpf_redirect_map(&snat_xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
+SEC("xdp")
+int snat_det(struct xdp_md *ctx)
+{
+	__u8 *data = (__u8 *)(long)ctx->data;
+	__u8 *end = (__u8 *)(long)ctx->data_end;
+	__u32 key = 0;
+	struct snp_pb *g = bpf_map_lookup_elem(&snat_pb, &key);
+	struct snp_pb_slot s = {};
+	struct snp_pkt p;
+	__u16 nport = 0;
+	__u8 *x;
+	int err;
+
+	if (!g)
+		return XDP_ABORTED;
+	err = snp_pkt_parse(data, end, &p);
+	if (err) {
+		snat_last.status = -err;
+		return XDP_PASS;
+	}
+	switch (snp_det_pick(g, &p, &s, &nport)) {
+	case SNP_DET_PASS:
+		snat_last.status = SNAT_DET_OTHER;
+		return XDP_PASS;
+	case SNP_DET_DROP:
+		snat_last.status = SNAT_DET_DROPPED;
+		return XDP_DROP;
+	}
+	x = bpf_map_lookup_elem(&snat_pool4, &s.xindex);
+	if (!x) {		/* fail closed */
+		snat_last.status = SNAT_EMAP;
+		return XDP_DROP;
+	}
+	snp_det_apply(&p, x, nport);
+	snat_last.status = SNAT_OK;
+	snat_last.index = s.xindex;
+	return XDP_TX;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -90,6 +90,8 @@ const char *snat_status_str(uint32_t status)
 		[SNAT_EMAP]        = "map lookup failed",
 		[SNAT_PASSTHROUGH] = "passed through",
 		[SNAT_ENONAT64]    = "algorithm has no NAT64 rule",
+		[SNAT_DET_DROPPED] = "subscriber with no block: dropped",
+		[SNAT_DET_OTHER]   = "not of the subscribers' family",
 	};
 
 	return status < SNAT_STATUS_MAX && s[status] ? s[status] : "bad status";
@@ -172,6 +174,7 @@ const char *snat_prog_name(enum snat_progid id)
 	case SNAT_PROG_XDP:      return "snat_xdp";
 	case SNAT_PROG_XSK_META: return "snat_xsk";
 	case SNAT_PROG_XSK_MAP:  return "snat_xsk_map";
+	case SNAT_PROG_DET:      return "snat_det";
 	}
 	return "?";
 }
@@ -182,6 +185,7 @@ static struct bpf_program *prog_of(struct snat_bpf *skel, enum snat_progid id)
 	case SNAT_PROG_XDP:      return skel->progs.snat_xdp;
 	case SNAT_PROG_XSK_META: return skel->progs.snat_xsk;
 	case SNAT_PROG_XSK_MAP:  return skel->progs.snat_xsk_map;
+	case SNAT_PROG_DET:      return skel->progs.snat_det;
 	}
 	return NULL;
 }
@@ -189,7 +193,7 @@ static struct bpf_program *prog_of(struct snat_bpf *skel, enum snat_progid id)
 struct bpf_program *snat_bpf_prog(struct snat_bpf *skel)
 {
 	static const enum snat_progid ids[] = {
-		SNAT_PROG_XDP, SNAT_PROG_XSK_META, SNAT_PROG_XSK_MAP,
+		SNAT_PROG_XDP, SNAT_PROG_XSK_META, SNAT_PROG_XSK_MAP, SNAT_PROG_DET,
 	};
 	size_t i;
 
@@ -243,7 +247,7 @@ struct snat_bpf *snat_bpf_try_load(const struct snatpool *pool, uint32_t algo,
 	enum { LOG_SIZE = 16 << 20 };	/* newer kernels keep the log's tail */
 	static const int fams[2] = { AF_INET, AF_INET6 };
 	static const enum snat_progid ids[] = {
-		SNAT_PROG_XDP, SNAT_PROG_XSK_META, SNAT_PROG_XSK_MAP,
+		SNAT_PROG_XDP, SNAT_PROG_XSK_META, SNAT_PROG_XSK_MAP, SNAT_PROG_DET,
 	};
 	struct snat_cfg cfg = { .algo = algo, .flags = flags };
 	const uint16_t *table[2] = { NULL, NULL };
@@ -345,6 +349,17 @@ void snat_bpf_set_flags(struct snat_bpf *skel, uint32_t flags)
 	cfg.flags = flags;
 	if (bpf_map_update_elem(fd, &key, &cfg, BPF_ANY))
 		snat_die("writing the config map: %s", strerror(errno));
+}
+
+void snat_bpf_set_pb(struct snat_bpf *skel, const void *pb, size_t size)
+{
+	uint32_t key = 0;
+
+	if (size != bpf_map__value_size(skel->maps.snat_pb))
+		snat_die("snat_pb: %zu octets, the map holds %u", size,
+			 bpf_map__value_size(skel->maps.snat_pb));
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.snat_pb), &key, pb, BPF_ANY))
+		snat_die("writing the snat_pb map: %s", strerror(errno));
 }
 
 void snat_bpf_print_prog_stats(struct snat_bpf *skel, const char *harness)

@@ -57,6 +57,7 @@ enum snat_progid {
 	SNAT_PROG_XDP,		/* snat_xdp: translate, for BPF_PROG_TEST_RUN */
 	SNAT_PROG_XSK_META,	/* snat_xsk: AF_XDP, choice in XDP metadata */
 	SNAT_PROG_XSK_MAP,	/* snat_xsk_map: AF_XDP, choice in a ring map */
+	SNAT_PROG_DET,		/* snat_det: deterministic NAT, for BPF_PROG_TEST_RUN */
 };
 
 /* "snat_xdp", "snat_xsk", "snat_xsk_map" */
@@ -83,6 +84,9 @@ struct snat_bpf *snat_bpf_load(const struct snatpool *pool, uint32_t algo,
 struct bpf_program *snat_bpf_prog(struct snat_bpf *skel);
 
 void snat_bpf_set_flags(struct snat_bpf *skel, uint32_t flags);
+
+/* snat_det's geometry (a struct snp_pb of lib/core/snp_pb.h) into snat_pb. */
+void snat_bpf_set_pb(struct snat_bpf *skel, const void *pb, size_t size);
 
 /* Verifier and JIT figures of the loaded program, printed as key=value. */
 void snat_bpf_print_prog_stats(struct snat_bpf *skel, const char *harness);

@@ -27,6 +27,8 @@ enum snat_status {
 	SNAT_EMAP,		/* a map lookup failed (table and pool disagree) */
 	SNAT_PASSTHROUGH,	/* pass-through path: not looked at */
 	SNAT_ENONAT64,		/* NAT64 frame, algorithm without a NAT64 rule */
+	SNAT_DET_DROPPED,	/* snat_det: a subscriber-family frame with no block */
+	SNAT_DET_OTHER,		/* snat_det: not of the subscribers' family */
 	SNAT_STATUS_MAX
 };
 

@@ -11,6 +11,10 @@
  * the same parser/rewrite (harness/pkt/snp_pkt.h); the run fails if the program and
  * the library disagree on any frame (choice, verdict or output octets).
  * --passthrough runs the program's pass-through path (frames unchanged).
+ * With --pbalgo (deterministic NAT, snp_harness.h) the frames run through
+ * snat_det instead, each checked against the library's
+ * snatpool_portblock_map(); XDP_DROP frames are left out of OUT.pcap and the
+ * counts line gains dropped=N.
  * --bench times the program with test_run's repeat, translating and
  * passing through, and prints key=value lines.
  */
@@ -26,6 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "snat_loader.h"
+#include "snp_det.h"
 #include "snp_harness.h"
 #include "snp_pkt.h"
 #include "snat.skel.h"
@@ -143,6 +148,72 @@ static void translate_all(struct snat_bpf *skel, const struct snatpool *pool,
 		if (bpf_st == SNAT_OK) {
 			st->translated++;
 			memcpy(f->data, out, outlen);
+		} else {
+			st->errors++;
+		}
+	}
+	free(out);
+	free(ref);
+}
+
+/*
+ * Deterministic NAT: every frame through snat_det, checked against the
+ * library's plan @pb (address, block, port = block start + sport mod size,
+ * the same parser and rewrite); dropped frames get caplen 0.
+ */
+static void translate_det_all(struct snat_bpf *skel, const struct snatpool_portblock *pb,
+			      int subfam, struct snat_frames *fr, struct run_stats *st,
+			      size_t *dropped)
+{
+	int fd = bpf_program__fd(skel->progs.snat_det);
+	uint8_t *out = malloc(MAX_FRAME), *ref = malloc(MAX_FRAME);
+	size_t i;
+
+	if (!out || !ref)
+		snat_die("out of memory");
+	for (i = 0; i < fr->n; i++) {
+		struct snat_frame *f = &fr->f[i];
+		uint32_t outlen, ret, want;
+		struct snp_pkt p;
+		uint8_t x[16];
+		uint16_t lo, hi;
+		int err;
+
+		st->packets++;
+		if (f->caplen < 14 || f->caplen > TEST_RUN_MAX) {
+			st->errors++;
+			continue;
+		}
+		skel->bss->snat_last.status = SNAT_STATUS_MAX;
+		err = test_run(fd, f->data, f->caplen, out, &outlen, &ret, 1, NULL);
+		if (err)
+			snat_die("BPF_PROG_TEST_RUN on frame %zu (%u octets): %s",
+				 i + 1, f->caplen, strerror(-err));
+		/* the library's answer for the same frame */
+		memcpy(ref, f->data, f->caplen);
+		want = XDP_PASS;
+		if (!snp_pkt_parse(ref, ref + f->caplen, &p) &&
+		    (p.fam == SNP_FAM6) == (subfam == AF_INET6)) {
+			want = XDP_DROP;
+			if (p.sport && snatpool_portblock_map(pb, p.saddr, NULL, x, &lo, &hi) >= 0) {
+				struct snp_pb_slot s = { .port_lo = lo, .port_hi = hi };
+
+				snp_det_apply(&p, x, (uint16_t)snp_pb_port_stateless(&s,
+						snp_load_be16(p.sport)));
+				want = XDP_TX;
+			}
+		}
+		if (ret != want)
+			mismatch(st, i, "BPF verdict %u ('%s'), the library's %u", ret,
+				 snat_status_str(skel->bss->snat_last.status), want);
+		else if (ret == XDP_TX && (outlen != f->caplen || memcmp(out, ref, outlen)))
+			mismatch(st, i, "output octets differ from the library's rewrite");
+		if (ret == XDP_TX) {
+			st->translated++;
+			memcpy(f->data, out, f->caplen);
+		} else if (ret == XDP_DROP) {
+			(*dropped)++;
+			f->caplen = 0;
 		} else {
 			st->errors++;
 		}
@@ -275,6 +346,38 @@ int main(int argc, char **argv)
 	snp_hargs_no_handoff(snat_prog, &a);
 	pool = snp_hargs_pool(snat_prog, &a);
 	snat_pcap_read(a.in, &fr);
+	if (a.pbalgo_name) {
+		struct snatpool_portblock *pb;
+		struct snp_pb g;
+		size_t dropped = 0, j = 0;
+
+		if (a.bench || a.passthrough)
+			snat_die("--bench and --passthrough: not with --pbalgo");
+		snp_hargs_portblock(snat_prog, &a, pool, &g, &pb);
+		skel = snat_bpf_load(pool, snatpool_pool_default_algo(pool), 0, SNAT_PROG_DET);
+		snat_bpf_set_pb(skel, &g, sizeof(g));
+		memset(&st, 0, sizeof(st));
+		translate_det_all(skel, pb, g.fam == SNP_FAM6 ? AF_INET6 : AF_INET, &fr, &st,
+				  &dropped);
+		if (st.mismatches)
+			snat_die("snat_det and libsnatpool disagree on %zu of %zu frames",
+				 st.mismatches, st.packets);
+		for (i = 0; i < fr.n; i++) {	/* fail closed: drops are not sent on */
+			if (fr.f[i].caplen)
+				fr.f[j++] = fr.f[i];
+			else
+				free(fr.f[i].data);
+		}
+		fr.n = j;
+		snat_pcap_write(a.out, &fr);
+		printf("packets=%zu translated=%zu dropped=%zu errors=%zu\n", st.packets,
+		       st.translated, dropped, st.errors);
+		snat_bpf__destroy(skel);
+		snatpool_portblock_free(pb);
+		snat_frames_free(&fr);
+		snatpool_pool_free(pool);
+		return 0;
+	}
 	skel = snat_bpf_load(pool, a.algo, a.passthrough ? SNAT_F_PASSTHROUGH : 0,
 			     SNAT_PROG_XDP);
 

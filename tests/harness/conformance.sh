@@ -30,8 +30,8 @@ SIZES="1 3 8 257"
 HARNESSES="lib xdp afxdp dpdk"
 # the harnesses with a deterministic-NAT (--pbalgo) mode, IPv4 and IPv6
 # subscribers
-DET_HARNESSES4="lib afxdp"
-DET_HARNESSES6="lib afxdp"
+DET_HARNESSES4="lib xdp afxdp"
+DET_HARNESSES6="lib xdp afxdp"
 RUN_TIMEOUT=${SNP_RUN_TIMEOUT:-120}
 
 # Pools: one ascending contiguous range per family (IPv6 counting in the
@@ -187,7 +187,7 @@ done
 # det44 models (address and port in the block the algorithm gives the
 # source, reverse naming the source, valid checksums, out-of-range
 # subscribers dropped) and that the harnesses agree.  IPv6 subscribers
-# (xpf's NAT64 mode) run in the library and DPDK harnesses.
+# (xpf's NAT64 mode) are checked as ::ffff:a.b.c.d sources.
 DET_CASES="xpf-det-v0|203.0.113.0/28|100.64.0.0/22|1008|$DET_HARNESSES4
 vpp-det44-v0|198.51.100.0/27|100.64.0.0/22|0|$DET_HARNESSES4
 xpf-det-v0|203.0.113.0/28|2001:db8::/32|1008|$DET_HARNESSES6"
