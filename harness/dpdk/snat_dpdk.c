@@ -23,6 +23,14 @@
  * The pcap PMD returns 0 forever at end of file: the capture's frames are
  * counted first and the loop stops when all came back (or after an idle
  * second, which is an error).
+ *
+ * With --pbalgo (deterministic NAT, snp_harness.h) each burst goes through
+ * the port-block core (harness/pkt/snp_det.h, as xpf's DPDK dataplane):
+ * subscribers' address and port into their block, IPv6 subscribers (xpf's
+ * NAT64 mode) as ::ffff:a.b.c.d; a subscriber-family frame with no block is
+ * freed, never transmitted (xpf's DPDK path sends such traffic out
+ * untranslated; this one fails closed), and the counts line gains
+ * dropped=N.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -45,8 +53,8 @@
 #include <rte_memcpy.h>
 
 #include "core/snp_dispatch.h"
+#include "snp_det.h"
 #include "snp_harness.h"
-#include "snp_pkt.h"
 
 #define PROG "snat_dpdk"
 #define BURST 32
@@ -154,6 +162,52 @@ static void dp_burst(struct dp *dp, struct rte_mbuf **pkts, uint16_t n)
 }
 
 /* Pass a burst on unchanged: the loop a forwarding harness has anyway. */
+/* Deterministic NAT: the geometry and the IPv4 addresses, in DPDK memory. */
+struct dp_det {
+	struct snp_pb *g;
+	uint8_t *addrs4;	/* g->n * 4 octets, configured order */
+	uint64_t translated, dropped, errors;
+};
+
+/*
+ * One burst through the port-block core; frames to drop are freed and the
+ * rest packed to the front of @pkts, in order.  Returns how many remain.
+ */
+static uint16_t dp_burst_det(struct dp_det *d, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		uint8_t *data = rte_pktmbuf_mtod(pkts[i], uint8_t *);
+		struct snp_pb_slot s;
+		struct snp_pkt p;
+		uint16_t nport;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (snp_pkt_parse(data, data + rte_pktmbuf_data_len(pkts[i]), &p)) {
+			d->errors++;
+			pkts[out++] = pkts[i];
+			continue;
+		}
+		switch (snp_det_pick(d->g, &p, &s, &nport)) {
+		case SNP_DET_XLAT:
+			snp_det_apply(&p, d->addrs4 + (size_t)s.xindex * 4, nport);
+			d->translated++;
+			pkts[out++] = pkts[i];
+			break;
+		case SNP_DET_DROP:
+			d->dropped++;
+			rte_pktmbuf_free(pkts[i]);
+			break;
+		default:
+			d->errors++;
+			pkts[out++] = pkts[i];
+		}
+	}
+	return out;
+}
+
 static uint32_t dp_pass(struct rte_mbuf **pkts, uint16_t n)
 {
 	uint32_t sink = 0;
@@ -427,11 +481,20 @@ int main(int argc, char **argv)
 	uint64_t want, octets = 0, rx = 0, tx = 0;
 	double last;
 	struct dp dp;
+	struct dp_det det = { 0 };
+	struct snatpool_portblock *pb = NULL;
+	struct snp_pb g;
 	uint16_t port;
 
 	snp_hargs_parse(argc, argv, PROG, &a);
 	snp_hargs_no_handoff(PROG, &a);
 	pool = snp_hargs_pool(PROG, &a);
+	if (a.pbalgo_name) {
+		if (a.bench || a.passthrough)
+			snp_hdie(PROG, 2, "--bench and --passthrough: not with --pbalgo");
+		snp_hargs_portblock(PROG, &a, pool, &g, &pb);
+		a.algo = snatpool_pool_default_algo(pool);
+	}
 	want = pcap_count(a.in, &octets);
 	if (a.bench) {
 		store.buf = malloc(octets + 1);
@@ -446,6 +509,17 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	eal_start(&a);
 	dp_load(&dp, pool, a.algo);
+	if (pb) {
+		uint32_t k;
+
+		det.g = rte_malloc("snp_pb", sizeof(*det.g), 0);
+		det.addrs4 = rte_malloc("snp_pb_addrs", (size_t)g.n * 4, 0);
+		if (!det.g || !det.addrs4)
+			dp_die("rte_malloc of the port-block plan failed");
+		*det.g = g;
+		for (k = 0; k < g.n; k++)
+			snatpool_pool_addr(pool, AF_INET, k, det.addrs4 + (size_t)k * 4);
+	}
 	mp = rte_pktmbuf_pool_create("snp_mbufs", NB_MBUF, MBUF_CACHE, 0,
 				     RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (!mp)
@@ -476,7 +550,9 @@ int main(int argc, char **argv)
 				store.len[store.count++] = len;
 				store.used += len;
 			}
-		if (!a.passthrough)
+		if (det.g)
+			n = dp_burst_det(&det, pkts, n);	/* drops are freed */
+		else if (!a.passthrough)
 			dp_burst(&dp, pkts, n);
 		while (sent < n && !quit) {
 			uint16_t t = rte_eth_tx_burst(port, 0, pkts + sent, n - sent);
@@ -494,7 +570,7 @@ int main(int argc, char **argv)
 	if (quit)
 		dp_die("interrupted after %llu of %llu frames",
 		       (unsigned long long)rx, (unsigned long long)want);
-	if (rx != want || tx != want)
+	if (rx != want || tx + det.dropped != want)
 		dp_die("received %llu and sent %llu of the %llu frames of %s",
 		       (unsigned long long)rx, (unsigned long long)tx,
 		       (unsigned long long)want, a.in);
@@ -506,9 +582,17 @@ int main(int argc, char **argv)
 
 	if (a.bench && store.count)
 		dp_bench(mp, &dp, &store, a.algo_name);
-	printf("packets=%llu translated=%llu errors=%llu\n",
-	       (unsigned long long)rx, (unsigned long long)dp.translated,
-	       (unsigned long long)dp.errors);
+	if (det.g)
+		printf("packets=%llu translated=%llu dropped=%llu errors=%llu\n",
+		       (unsigned long long)rx, (unsigned long long)det.translated,
+		       (unsigned long long)det.dropped, (unsigned long long)det.errors);
+	else
+		printf("packets=%llu translated=%llu errors=%llu\n",
+		       (unsigned long long)rx, (unsigned long long)dp.translated,
+		       (unsigned long long)dp.errors);
+	rte_free(det.g);
+	rte_free(det.addrs4);
+	snatpool_portblock_free(pb);
 
 	dp_unload(&dp);
 	rte_mempool_free(mp);

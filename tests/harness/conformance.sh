@@ -30,8 +30,8 @@ SIZES="1 3 8 257"
 HARNESSES="lib xdp afxdp dpdk"
 # the harnesses with a deterministic-NAT (--pbalgo) mode, IPv4 and IPv6
 # subscribers
-DET_HARNESSES4="lib xdp afxdp"
-DET_HARNESSES6="lib xdp afxdp"
+DET_HARNESSES4="lib xdp afxdp dpdk"
+DET_HARNESSES6="lib xdp afxdp dpdk"
 RUN_TIMEOUT=${SNP_RUN_TIMEOUT:-120}
 
 # Pools: one ascending contiguous range per family (IPv6 counting in the
