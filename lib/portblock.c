@@ -25,6 +25,7 @@ struct snatpool_portblock {
 	uint8_t  plen_given;
 	uint16_t port_hi;
 	uint8_t  fingerprint[32];
+	uint32_t *order;	/* non-contiguous pools: indexes sorted by address */
 };
 
 /* -code, with @diag's token printed from @fmt. */
@@ -66,10 +67,12 @@ static bool host_bits_set(const uint8_t *a, unsigned alen, unsigned plen)
 	return false;
 }
 
-/* Index of @a among @f's addresses, or f->n: arithmetic on a range, else a scan. */
-static uint32_t pool_index(const struct snp_family *f, const uint8_t *a)
+/* Index of @a among @f's addresses, or f->n: arithmetic on a range, else a
+ * binary search of @order (the indexes sorted by address). */
+static uint32_t pool_index(const struct snp_family *f, const uint32_t *order,
+			   const uint8_t *a)
 {
-	uint32_t idx;
+	uint32_t lo = 0, hi = f->n;
 
 	if (f->contiguous) {	/* same leading octets, last four count up (pool.c) */
 		size_t off = f->alen - 4u;
@@ -81,10 +84,26 @@ static uint32_t pool_index(const struct snp_family *f, const uint8_t *a)
 		first = snp_load_be32(f->addrs + off);
 		return x >= first && x - first < f->n ? x - first : f->n;
 	}
-	for (idx = 0; idx < f->n; idx++)
-		if (!memcmp(f->addrs + (size_t)idx * f->alen, a, f->alen))
-			break;
-	return idx;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(f->addrs + (size_t)order[mid] * f->alen, a, f->alen);
+
+		if (!c)
+			return order[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return f->n;
+}
+
+static int cmp_addr(const void *x, const void *y, void *ctx)
+{
+	const struct snp_family *f = ctx;
+
+	return memcmp(f->addrs + (size_t)*(const uint32_t *)x * f->alen,
+		      f->addrs + (size_t)*(const uint32_t *)y * f->alen, f->alen);
 }
 
 /* snatpool-spread-v1: the checks of libsnatpool's first port blocks, unchanged. */
@@ -324,9 +343,21 @@ SNP_API int snatpool_portblock_new_diag(const struct snatpool *pool,
 	err = pb_fingerprint(&pb);
 	if (err)
 		return pb_err(diag, -err, "fingerprint");
+	if (!pb.xf->contiguous) {
+		uint32_t i;
+
+		pb.order = malloc((size_t)pb.g.n * sizeof(*pb.order));
+		if (!pb.order)
+			return pb_err(diag, ENOMEM, "plan");
+		for (i = 0; i < pb.g.n; i++)
+			pb.order[i] = i;
+		qsort_r(pb.order, pb.g.n, sizeof(*pb.order), cmp_addr, (void *)pb.xf);
+	}
 	p = malloc(sizeof(*p));
-	if (!p)
+	if (!p) {
+		free(pb.order);
 		return pb_err(diag, ENOMEM, "plan");
+	}
 	*p = pb;
 	*out = p;
 	return 0;
@@ -341,6 +372,8 @@ SNP_API int snatpool_portblock_new(const struct snatpool *pool,
 
 SNP_API void snatpool_portblock_free(struct snatpool_portblock *pb)
 {
+	if (pb)
+		free(pb->order);
 	free(pb);
 }
 
@@ -431,7 +464,7 @@ SNP_API long snatpool_portblock_reverse(const struct snatpool_portblock *pb,
 
 	if (!pb || !xaddr)
 		return -EINVAL;
-	idx = pool_index(pb->xf, xaddr);
+	idx = pool_index(pb->xf, pb->order, xaddr);
 	if (idx == pb->xf->n || snp_pb_reverse(&pb->g, idx, xport, &i))
 		return -ENOENT;
 	if (sub)
