@@ -6,8 +6,7 @@
 # keeps clang from turning the cores' variable-length copy loops into
 # memcpy() calls, which BPF cannot make.
 
-SNAT_BPF_HDRS = harness/bpf/snat_shared.h harness/pkt/snp_pkt.h harness/pkt/snp_det.h \
-	$(SNP_PB_CORE_H)
+SNAT_BPF_HDRS = harness/bpf/snat_shared.h harness/pkt/snp_pkt.h harness/pkt/snp_det.h
 SNAT_BPF_CLANGFLAGS = -O2 -g -target bpf -fno-builtin -Wall \
 	-I$(top_srcdir)/lib -I$(top_srcdir)/harness/bpf -I$(top_srcdir)/harness/pkt
 SNAT_LOADER_SRC = harness/bpf/snat_loader.c harness/bpf/snat_loader.h \

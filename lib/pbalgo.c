@@ -2,12 +2,11 @@
 /*
  * pbalgo.c - the port-block algorithm registry.  IDs and names are frozen
  * (tests/check_portblock.c); the IDs are those of SNP_PB_LIST in
- * lib/core/snp_pb.h, a space separate from the selection algorithms.
+ * lib/core/snp_dispatch.h, a space separate from the selection algorithms.
  */
 #include <string.h>
 
 #include "internal.h"
-#include "core/snp_pb.h"
 
 static const char *const snp_pbalgos[] = {
 	[SNATPOOL_PBALGO_SPREAD_V1]    = "snatpool-spread-v1",

@@ -14,7 +14,6 @@
 #include <openssl/evp.h>
 
 #include "internal.h"
-#include "core/snp_pb.h"
 
 struct snatpool_portblock {
 	const struct snatpool *pool;
@@ -143,7 +142,7 @@ static int geom_spread(struct snatpool_portblock *pb, const struct snatpool_port
 		if (g->plen == 64 && base + g->count - 1 < base)
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "count=%u overflows /64", g->count);
 	}
-	snp_pb_set_base(g, o->base);
+	snp_dispatch_block_base(g, o->base);
 	if (g->base != base)	/* one derivation, the core's */
 		return pb_err(diag, EINVAL, "base");
 	return 0;
@@ -188,7 +187,7 @@ static int geom_xpf(struct snatpool_portblock *pb, const struct snatpool_portblo
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "base has bits set past /%u", g->plen);
 		count = cap;	/* xpf: subscribers capped by the pool's capacity */
 	}
-	snp_pb_set_base(g, o->base);
+	snp_dispatch_block_base(g, o->base);
 	if (o->count && o->count != count)
 		return pb_err(diag, SNATPOOL_EGEOMETRY, "count=%u (the configuration gives %llu)",
 			      o->count, (unsigned long long)count);
@@ -242,7 +241,7 @@ static int geom_vpp(struct snatpool_portblock *pb, const struct snatpool_portblo
 	g->bpa = ratio;
 	g->size = pph;
 	g->count = g->n * ratio;
-	snp_pb_set_base(g, o->base);
+	snp_dispatch_block_base(g, o->base);
 	return 0;
 }
 
@@ -287,7 +286,7 @@ SNP_API int snatpool_portblock_new_diag(const struct snatpool *pool,
 	uint16_t lo, hi;
 	int err;
 
-	if (!pool || !opts || !out || !SNP_OPTS_VALID(opts, block_size) ||
+	if (!pool || !opts || !out || !SNP_OPTS_VALID(opts, flags) ||
 	    !SNP_OPTS_HAS(opts, block_size))
 		return pb_err(diag, EINVAL, "opts");
 	memset(&pb, 0, sizeof(pb));
@@ -414,7 +413,7 @@ SNP_API long snatpool_portblock_map(const struct snatpool_portblock *pb,
 
 	if (!pb || !src)
 		return -EINVAL;
-	if (snp_pb_forward(&pb->g, src, &s))
+	if (snp_dispatch_block(&pb->g, src, &s) != SNP_PICK_BLOCK)
 		return -ENOENT;
 	if (xindex)
 		*xindex = s.xindex;
@@ -465,7 +464,7 @@ SNP_API long snatpool_portblock_reverse(const struct snatpool_portblock *pb,
 	if (!pb || !xaddr)
 		return -EINVAL;
 	idx = pool_index(pb->xf, pb->order, xaddr);
-	if (idx == pb->xf->n || snp_pb_reverse(&pb->g, idx, xport, &i))
+	if (idx == pb->xf->n || snp_dispatch_block_reverse(&pb->g, idx, xport, &i))
 		return -ENOENT;
 	if (sub)
 		sub_addr(pb, i, sub);

@@ -3,7 +3,7 @@
 # (lib/portblock.c itself is listed in lib/table.mk).
 SNP_PB_CORE_H = lib/core/snp_pb.h lib/core/snp_pb_spread.h \
 	lib/core/snp_pb_xpf.h lib/core/snp_pb_vpp.h
-lib_libsnatpool_la_SOURCES += $(SNP_PB_CORE_H) lib/pbalgo.c
+lib_libsnatpool_la_SOURCES += lib/pbalgo.c
 
 # Golden port-block vectors and their independent generators.
 PB_VECTOR_FILES = tests/vectors/portblock/snatpool-spread-v1.jsonl \

@@ -45,12 +45,23 @@ same("include/snatpool.h enum", {i: n for i, (c, n) in enum.items()}, registry)
 cname = {c: i for i, (c, n) in enum.items()}
 
 # lib/core/snp_dispatch.h: SNP_ALGO_LIST, the IDs the dataplanes dispatch.
-core = {int(i): c for i, c in re.findall(r"X\((\d+), (\w+)\)",
-                                         read("lib/core/snp_dispatch.h"))}
+def x_list(name):
+    """The X(id, NAME) lines of macro @name in lib/core/snp_dispatch.h."""
+    m = re.search(r"#define %s\(X\)((?:[^\n]*\\\n)*[^\n]*)" % name,
+                  read("lib/core/snp_dispatch.h"))
+    return {int(i): c for i, c in re.findall(r"X\((\d+), (\w+)\)", m.group(1))} if m else {}
+
+
+core = x_list("SNP_ALGO_LIST")
 same("lib/core/snp_dispatch.h SNP_ALGO_LIST",
      {i: enum.get(i, ("", "?"))[1] for i in core}, registry)
 same("SNP_ALGO_LIST names vs enum", core,
      {i: c for i, (c, n) in enum.items()})
+
+# The port-block family's own IDs: SNP_PB_LIST vs enum snatpool_pbalgo.
+pbenum = {int(i): c for c, i in re.findall(
+    r"SNATPOOL_PBALGO_(\w+)\s*=\s*(\d+),", read("include/snatpool.h"))}
+same("SNP_PB_LIST vs enum snatpool_pbalgo", x_list("SNP_PB_LIST"), pbenum)
 
 # Bindings: one constant per algorithm.
 go = re.findall(r'Algo = C\.SNATPOOL_ALGO_(\w+)\s*// "([^"]+)"',

@@ -23,7 +23,7 @@
 		       #T ": a field after " #f "? move the library's SNP_OPTS_VALID too")
 LAST_OK(struct snatpool_pool_opts, maglev_size);
 LAST_OK(struct snatpool_table_opts, event_ctx);
-LAST_OK(struct snatpool_portblock_opts, block_size);
+LAST_OK(struct snatpool_portblock_opts, flags);
 
 /* The caller's view: known fields, then @extra more octets, all zero. */
 union big {
@@ -139,9 +139,13 @@ START_TEST(test_portblock_opts)
 	u.pb.base[1] = 64;
 	u.pb.count = 8;
 	u.pb.block_size = 1024;
-	tail(&u, OFFSETOFEND(struct snatpool_portblock_opts, block_size),
+	tail(&u, OFFSETOFEND(struct snatpool_portblock_opts, flags),
 	     sizeof(struct snatpool_portblock_opts), pb_new, "snatpool_portblock_opts");
+	/* an older caller's struct ended at block_size: its sz still works */
 	ck_assert_uint_eq(OFFSETOFEND(struct snatpool_portblock_opts, block_size), 42);
+	u.pb.sz = 42;
+	ck_assert_int_eq(pb_new(&u), 0);
+	ck_assert_uint_eq(OFFSETOFEND(struct snatpool_portblock_opts, flags), 52);
 }
 END_TEST
 

@@ -4,10 +4,9 @@
  * it: snp_dispatch() for every ID of SNP_ALGO_LIST and both families,
  * snp_dispatch_nat64() for every ID, plus
  * the Maglev permutation that table builders call, and every port-block
- * algorithm both ways (tests/core_freestanding.sh).
+ * algorithm both ways through snp_dispatch_block() (tests/core_freestanding.sh).
  */
 #include "core/snp_dispatch.h"
-#include "core/snp_pb.h"
 
 int core_all(const snp_u8 *src, const struct snp_view *v, snp_u32 *out);
 
@@ -32,9 +31,11 @@ int core_all(const snp_u8 *src, const struct snp_view *v, snp_u32 *out)
 				    .bpa = 1, .size = 1, .port_lo = 1024 };
 		struct snp_pb_slot sl = { 0, 0, 0, 0 };
 
-		out[32] = (snp_u32)snp_pb_forward(&g, src, &sl) + sl.port_lo;
-		out[33] = (snp_u32)snp_pb_reverse(&g, sl.xindex, out[32], &out[34]);
-		out[35] = snp_pb_xpf_port(&g, sl.port_lo, v->seed) + snp_pb_vpp_port(&g, 1024, 7, 1);
+		snp_dispatch_block_base(&g, src);
+		kinds += snp_dispatch_block(&g, src, &sl);
+		out[32] = sl.port_lo;
+		kinds += snp_dispatch_block_reverse(&g, sl.xindex, out[32], &out[33]);
+		out[34] = snp_pb_xpf_port(&g, sl.port_lo, v->seed) + snp_pb_vpp_port(&g, 1024, 7, 1);
 	}
 	return kinds;
 }

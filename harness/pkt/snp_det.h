@@ -19,7 +19,7 @@
 #define SNP_DET_H
 
 #include "snp_pkt.h"
-#include "core/snp_pb.h"
+#include "core/snp_dispatch.h"
 
 enum snp_det_verdict { SNP_DET_PASS = 0, SNP_DET_XLAT = 1, SNP_DET_DROP = 2 };
 
@@ -29,7 +29,7 @@ static SNP_INLINE int snp_det_pick(const struct snp_pb *g, const struct snp_pkt 
 {
 	if (p->fam != g->fam)
 		return SNP_DET_PASS;
-	if (!p->sport || snp_pb_forward(g, p->saddr, s))
+	if (!p->sport || snp_dispatch_block(g, p->saddr, s) != SNP_PICK_BLOCK)
 		return SNP_DET_DROP;
 	*nport = (snp_u16)snp_pb_port_stateless(s, snp_load_be16(p->sport));
 	return SNP_DET_XLAT;

@@ -255,7 +255,7 @@ static inline int snp_hview_load(const struct snatpool *pool, struct snp_view *v
  * XDP), from snatpool_portblock_info().  *@pb is the library's plan (the
  * reference path maps with it); the caller frees it.
  */
-#ifdef SNP_PB_H
+#ifdef SNP_DET_H
 static inline void snp_hargs_portblock(const char *prog, const struct snp_hargs *a,
 				       const struct snatpool *pool, struct snp_pb *g,
 				       struct snatpool_portblock **pb)
@@ -303,7 +303,7 @@ static inline void snp_hargs_portblock(const char *prog, const struct snp_hargs 
 	g->bpa = in.blocks;
 	g->size = in.block_size;
 	g->port_lo = in.port_lo;
-	snp_pb_set_base(g, in.base);
+	snp_dispatch_block_base(g, in.base);
 }
 #endif
 

@@ -31,13 +31,15 @@
  * Adding an algorithm (docs/algorithms.md, "Adding an algorithm"): its core
  * in lib/core, a line in SNP_ALGO_LIST and a case in snp_dispatch() here,
  * the enum in include/snatpool.h, the registry entry in lib/algo.c.
- * New families slot in the same way: a deterministic port-block algorithm
- * (subscriber -> address index and port block) gets its ID in
- * SNP_ALGO_LIST, its case in snp_dispatch_x() below (see "families" there)
- * and, if it needs more than an address index, a new SNP_PICK_* kind that
- * says what value holds.  NAT64 (an IPv6 source choosing an IPv4 address)
- * is no algorithm but a kind of source each algorithm's case serves or
- * refuses: snp_dispatch_x()'s @x64, snp_dispatch_nat64() for callers.
+ * New families slot in the same way.  NAT64 (an IPv6 source choosing an
+ * IPv4 address) is no algorithm but a kind of source each algorithm's case
+ * serves or refuses: snp_dispatch_x()'s @x64, snp_dispatch_nat64() for
+ * callers.  Deterministic port blocks (subscriber -> address index and port
+ * block) have IDs of their own (SNP_PB_LIST), their geometry (struct
+ * snp_pb) and their switch, snp_dispatch_block(), here: a port-block
+ * algorithm is a core in lib/core/snp_pb_<formula>.h, a line in SNP_PB_LIST
+ * and a case in snp_dispatch_block(), snp_dispatch_block_reverse() (and, if
+ * its base is not an address, snp_dispatch_block_base()).
  */
 #ifndef SNP_DISPATCH_H
 #define SNP_DISPATCH_H
@@ -48,6 +50,7 @@
 #include "snp_nfpersist.h"
 #include "snp_xxh3.h"
 #include "snp_maglev.h"
+#include "snp_pb.h"
 
 /*
  * Every algorithm ID, as enum snatpool_algo (include/snatpool.h, frozen;
@@ -95,16 +98,33 @@ struct snp_view {
 	struct snp_view_family f[2];		/* [0] IPv4, [1] IPv6 */
 };
 
-/* What snp_dispatch() answers (see the top of this file). */
+/*
+ * Every port-block algorithm ID (deterministic NAT, RFC 7422), as enum
+ * snatpool_pbalgo: a space of its own, separate from SNP_ALGO_LIST (the two
+ * families answer different questions).  lib/pbalgo.c asserts that its
+ * registry has exactly these IDs.
+ */
+#define SNP_PB_LIST(X)				\
+	X(1, SPREAD_V1)				\
+	X(2, XPF_DET_V0)			\
+	X(3, VPP_DET44_V0)
+
+#define SNP_PB_ENUM_(id, name) SNP_PB_##name = id,
+enum snp_pb_id { SNP_PB_LIST(SNP_PB_ENUM_) };
+#undef SNP_PB_ENUM_
+
+/* What snp_dispatch() and snp_dispatch_block() answer (see the top of this file). */
 enum snp_pick {
 	SNP_PICK_INDEX     = 0,
 	SNP_PICK_SLOT      = 1,
+	SNP_PICK_BLOCK     = 2,		/* *slot holds the subscriber's block */
 	SNP_PICK_ENOFAMILY = -1,	/* no address of the family */
 	SNP_PICK_ENOTRANGE = -2,	/* range-only algorithm, family not a range */
 	SNP_PICK_EALGO     = -3,	/* unknown algorithm ID */
 	SNP_PICK_ENOTABLE  = -4,	/* table algorithm, no table (msize 0) */
 	SNP_PICK_EHASH     = -5,	/* the includer's SHA-256 failed */
 	SNP_PICK_ENONAT64  = -6,	/* NAT64: the algorithm has no NAT64 rule */
+	SNP_PICK_ENOBLOCK  = -7,	/* port blocks: the source has none (fail closed) */
 };
 
 #ifndef SNP_DISPATCH_XXH3
@@ -186,8 +206,8 @@ static SNP_INLINE int snp_dispatch_x(snp_u32 algo, const struct snp_view_family 
 		*value = snp_maglev_slot_of(SNP_DISPATCH_XXH3(key, src, seed), f->msize);
 		return SNP_PICK_SLOT;
 	/*
-	 * Families to come: deterministic port blocks (a subscriber to an
-	 * address index and a port block: a new SNP_PICK_* kind for the block).
+	 * Deterministic port blocks answer more than an index: their switch
+	 * is snp_dispatch_block() below.
 	 */
 	}
 	return SNP_PICK_EALGO;
@@ -205,6 +225,92 @@ static SNP_INLINE int snp_dispatch_nat64(snp_u32 algo, const struct snp_view_fam
 					 snp_u64 seed, const snp_u8 *src6, snp_u32 *value)
 {
 	return snp_dispatch_x(algo, f4, 1, seed, src6, value);
+}
+
+/*
+ * Family: deterministic port blocks (lib/core/snp_pb.h).  The block of
+ * subscriber @src (4 or 16 octets, network order, of @g's subscriber
+ * family) under @g's algorithm: SNP_PICK_BLOCK with *@s written (subscriber
+ * number, address index, first and last port), or SNP_PICK_ENOBLOCK (not a
+ * subscriber: drop, never translate) or SNP_PICK_EALGO, *@s untouched.
+ * Callers: lib/portblock.c, harness/pkt/snp_det.h (XDP, AF_XDP, DPDK).
+ */
+static SNP_INLINE int snp_dispatch_block(const struct snp_pb *g, const snp_u8 *src,
+					 struct snp_pb_slot *s)
+{
+	struct snp_pb_slot o = { 0, 0, 0, 0 };
+	int rc;
+
+	switch (g->algo) {
+	case SNP_PB_SPREAD_V1:
+		rc = snp_pb_spread_forward(g, src, &o);
+		break;
+	case SNP_PB_XPF_DET_V0:
+		rc = snp_pb_xpf_forward(g, src, &o);
+		break;
+	case SNP_PB_VPP_DET44_V0:
+		rc = snp_pb_vpp_forward(g, src, &o);
+		break;
+	default:
+		return SNP_PICK_EALGO;
+	}
+	if (rc)
+		return SNP_PICK_ENOBLOCK;
+	*s = o;
+	return SNP_PICK_BLOCK;
+}
+
+/*
+ * The subscriber number whose block holds @port on address @xindex: 0 with
+ * *@sub written, or SNP_PICK_ENOBLOCK (no subscriber's block holds it: a
+ * port below the range, in the unused tail, past the last subscriber, an
+ * index past the pool) or SNP_PICK_EALGO.  Exactly the inverse of
+ * snp_dispatch_block().
+ */
+static SNP_INLINE int snp_dispatch_block_reverse(const struct snp_pb *g, snp_u32 xindex,
+						 snp_u32 port, snp_u32 *sub)
+{
+	int rc;
+
+	switch (g->algo) {
+	case SNP_PB_SPREAD_V1:
+		rc = snp_pb_spread_reverse(g, xindex, port, sub);
+		break;
+	case SNP_PB_XPF_DET_V0:
+		rc = snp_pb_xpf_reverse(g, xindex, port, sub);
+		break;
+	case SNP_PB_VPP_DET44_V0:
+		rc = snp_pb_vpp_reverse(g, xindex, port, sub);
+		break;
+	default:
+		return SNP_PICK_EALGO;
+	}
+	return rc ? SNP_PICK_ENOBLOCK : 0;
+}
+
+/*
+ * Set @g->base and @g->prefix from the subscribers' base address @b (4 or
+ * 16 octets, network order) for @g's algo, fam and plen: the library does
+ * it when it checks a configuration, a dataplane that received the
+ * geometry from snatpool_portblock_info() before its first packet.
+ */
+static SNP_INLINE void snp_dispatch_block_base(struct snp_pb *g, const snp_u8 *b)
+{
+	snp_u64 v;
+	int k;
+
+	for (k = 0; k < 16; k++)
+		g->prefix[k] = (k < 4 || g->fam == SNP_FAM6) ? b[k] : 0;
+	if (g->fam == SNP_FAM4) {
+		g->base = snp_load_be32(b);
+		return;
+	}
+	if (g->algo == SNP_PB_XPF_DET_V0) {	/* the word after the prefix */
+		g->base = snp_load_be32(b + (g->plen == 64 ? 8 : 4));
+		return;
+	}
+	v = (snp_u64)snp_load_be32(b) << 32 | snp_load_be32(b + 4);
+	g->base = g->plen >= 64 ? v : v >> (64 - g->plen);
 }
 
 #endif /* SNP_DISPATCH_H */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * snp_pb.h - deterministic port blocks (RFC 7422): the geometry every
- * port-block core reads, and the one switch from a port-block algorithm ID
- * to its core.
+ * port-block core reads (struct snp_pb) and the cores themselves, one file
+ * per formula.  The switch from a port-block algorithm ID to its core is in
+ * snp_dispatch.h, with the selection algorithms' (snp_dispatch_block(),
+ * snp_dispatch_block_reverse(), snp_dispatch_block_base()).
  *
  * A port-block algorithm maps a subscriber source to (subscriber number,
  * address index, block) and back from (address index, port) to the
@@ -11,23 +13,14 @@
  * value and the pool's addresses as an array, and never divides by a zero
  * it has not been checked against: every divisor in struct snp_pb is >= 1.
  *
- * Port-block IDs are their own space (enum snatpool_pbalgo in
- * include/snatpool.h, frozen by tests/check_portblock.c), separate from the
- * selection IDs of snp_dispatch.h.
+ * Port-block IDs are their own space (SNP_PB_LIST in snp_dispatch.h, enum
+ * snatpool_pbalgo in include/snatpool.h, frozen by tests/check_portblock.c),
+ * separate from the selection IDs.
  */
 #ifndef SNP_PB_H
 #define SNP_PB_H
 
 #include "snp_common.h"
-
-#define SNP_PB_LIST(X)				\
-	X(1, SPREAD_V1)				\
-	X(2, XPF_DET_V0)			\
-	X(3, VPP_DET44_V0)
-
-#define SNP_PB_ENUM_(id, name) SNP_PB_##name = id,
-enum snp_pb_id { SNP_PB_LIST(SNP_PB_ENUM_) };
-#undef SNP_PB_ENUM_
 
 #define SNP_PB_F_STRICT 1u	/* xpf-det-v0, IPv6: compare the prefix octets too */
 
@@ -37,7 +30,7 @@ enum snp_pb_id { SNP_PB_LIST(SNP_PB_ENUM_) };
  * at least 1.
  */
 struct snp_pb {
-	snp_u32 algo;		/* SNP_PB_* */
+	snp_u32 algo;		/* SNP_PB_* (snp_dispatch.h) */
 	snp_u8  fam;		/* subscribers: SNP_FAM4 or SNP_FAM6 */
 	snp_u8  plen;		/* subscribers' prefix length */
 	snp_u8  flags;		/* SNP_PB_F_* */
@@ -63,70 +56,6 @@ struct snp_pb_slot {
 #include "snp_pb_spread.h"
 #include "snp_pb_xpf.h"
 #include "snp_pb_vpp.h"
-
-/*
- * Set @g->base and @g->prefix from the subscribers' base address @b (4 or
- * 16 octets, network order) for @g's algo, fam and plen: what a dataplane
- * that received the geometry from snatpool_portblock_info() calls before
- * its first packet (the library does the same).
- */
-static SNP_INLINE void snp_pb_set_base(struct snp_pb *g, const snp_u8 *b)
-{
-	snp_u64 v;
-	int k;
-
-	for (k = 0; k < 16; k++)
-		g->prefix[k] = (k < 4 || g->fam == SNP_FAM6) ? b[k] : 0;
-	if (g->fam == SNP_FAM4) {
-		g->base = snp_load_be32(b);
-		return;
-	}
-	if (g->algo == SNP_PB_XPF_DET_V0) {	/* the word after the prefix */
-		g->base = snp_load_be32(b + (g->plen == 64 ? 8 : 4));
-		return;
-	}
-	v = (snp_u64)snp_load_be32(b) << 32 | snp_load_be32(b + 4);
-	g->base = g->plen >= 64 ? v : v >> (64 - g->plen);
-}
-
-/*
- * The block of subscriber @src (4 octets for SNP_FAM4 subscribers, 16 for
- * SNP_FAM6, network order).  Return: 0 and *@o; -1: no block (outside the
- * subscribers, or an unknown ID): fail closed, never translate.
- */
-static SNP_INLINE int snp_pb_forward(const struct snp_pb *g, const snp_u8 *src,
-				     struct snp_pb_slot *o)
-{
-	switch (g->algo) {
-	case SNP_PB_SPREAD_V1:
-		return snp_pb_spread_forward(g, src, o);
-	case SNP_PB_XPF_DET_V0:
-		return snp_pb_xpf_forward(g, src, o);
-	case SNP_PB_VPP_DET44_V0:
-		return snp_pb_vpp_forward(g, src, o);
-	}
-	return -1;
-}
-
-/*
- * The subscriber number whose block holds @port on address @xindex.
- * Return: 0 and *@sub; -1: no subscriber's block holds it (a port below
- * the range, in the unused tail, past the last subscriber, an index past
- * the pool).  Exactly the inverse of snp_pb_forward().
- */
-static SNP_INLINE int snp_pb_reverse(const struct snp_pb *g, snp_u32 xindex,
-				     snp_u32 port, snp_u32 *sub)
-{
-	switch (g->algo) {
-	case SNP_PB_SPREAD_V1:
-		return snp_pb_spread_reverse(g, xindex, port, sub);
-	case SNP_PB_XPF_DET_V0:
-		return snp_pb_xpf_reverse(g, xindex, port, sub);
-	case SNP_PB_VPP_DET44_V0:
-		return snp_pb_vpp_reverse(g, xindex, port, sub);
-	}
-	return -1;
-}
 
 /*
  * The port the dataplane harnesses give a flow inside its block, without a
