@@ -369,6 +369,8 @@ enum snatpool_permit {
 enum snatpool_port_strategy {
 	SNATPOOL_PORTS_SEQUENTIAL = 0, /* per-address cursor, then oldest freed port first */
 	SNATPOOL_PORTS_RANDOM     = 1, /* random start, next free port (RFC 6056 alg. 1) */
+	SNATPOOL_PORTS_DET44      = 2, /* port blocks only: block start + (sport + i) mod
+					* block size for the first free i (FD.io VPP det44) */
 };
 
 /** Table flags. */
@@ -499,6 +501,8 @@ SNATPOOL_API int snatpool_event_queue_drain(struct snatpool_event_queue *q,
 SNATPOOL_API int snatpool_event_queue_stats(struct snatpool_event_queue *q,
 					    size_t *queued, uint64_t *dropped);
 
+struct snatpool_portblock;
+
 /** Table options; all zero gives the defaults named below. */
 struct snatpool_table_opts {
 	size_t   sz;		/* sizeof(struct snatpool_table_opts) */
@@ -519,6 +523,19 @@ struct snatpool_table_opts {
 	uint32_t expire_budget;	/* due leases expired per call; 0: 8 */
 	snatpool_table_event_cb event_cb;	/* NULL: no events */
 	void    *event_ctx;
+	/*
+	 * Tables inside the block (deterministic NAT): NULL, or a port-block
+	 * plan over the same pool, whose subscribers are of the family they
+	 * are translated to.  A claim then takes the address of the source's
+	 * block and a port only inside that block: the original port when it
+	 * is inside, free and not resting, else by @strategy within the block
+	 * (SEQUENTIAL: the lowest free port; RANDOM: a random start, the next
+	 * free one; DET44: det44's (sport + i) mod block size).  A source with
+	 * no block is -ENOENT (drop it), a full block -SNATPOOL_EEXHAUSTED:
+	 * never a port of another block.  Not with SNATPOOL_TABLE_F_PAIRED.
+	 * The plan must outlive the table.
+	 */
+	const struct snatpool_portblock *portblock;
 	size_t   :0;
 };
 
@@ -529,7 +546,10 @@ struct snatpool_table_opts {
  * @opts: NULL for defaults
  * @out:  receives the table (untouched on error)
  * Return: 0; -EINVAL (bad @opts, unknown flags, strategy or permit mode,
- * shards not a power of two, clear >= raise); -SNATPOOL_EALGO;
+ * shards not a power of two, clear >= raise, SNATPOOL_PORTS_DET44 without
+ * a portblock, a portblock over another pool, of subscribers of another
+ * family than the one they are translated to, or with
+ * SNATPOOL_TABLE_F_PAIRED); -SNATPOOL_EALGO;
  * -ENOMEM.  Allocates the shards and their hash slots at once; mappings
  * and port spaces as they are first used.
  */
@@ -555,8 +575,11 @@ SNATPOOL_API void snatpool_table_free(struct snatpool_table *t);
  * port is the original one when it is in range, free and not resting,
  * else by the table's strategy (keeping parity if asked).
  * Never takes an owned tuple and never evicts a mapping (RFC 6888 REQ-11).
+ * With a portblock (struct snatpool_table_opts) the address and port come
+ * from the source's block only.
  * Return: 0; -SNATPOOL_EEXHAUSTED (no free port: on the paired address, or
- * on any address); -SNATPOOL_EFULL (table at max_mappings);
+ * on any address, or in the source's block); -ENOENT (portblock: the
+ * source has no block); -SNATPOOL_EFULL (table at max_mappings);
  * -SNATPOOL_EQUOTA (source at port_quota); -SNATPOOL_ESESSIONS (mapping at
  * max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT (a protocol
  * the table does not take, or one @flow's family cannot carry: ICMP over
@@ -671,7 +694,8 @@ struct snatpool_table_stats {
 	uint64_t rollbacks;		/* flows rolled back */
 	uint64_t expirations;		/* idle leases expired */
 	uint64_t exhausted_ports;	/* claims failed: no free port on any address */
-	uint64_t exhausted_paired;	/* claims failed: the paired address had no free port */
+	uint64_t exhausted_paired;	/* claims failed: the paired address (or the source's
+					 * port block) had no free port */
 	uint64_t exhausted_holddown;	/* of those, some port was free but resting */
 	uint64_t table_full;		/* claims failed: max_mappings */
 	uint64_t quota_exceeded;	/* claims failed: port_quota (RFC 6888 REQ-4) */

@@ -99,6 +99,16 @@ bool snp_algo_known(uint32_t id);
 /* vecgen.c: write all @n octets to @fd (EINTR retried); 0 or -errno. */
 int snp_write_all(int fd, const void *buf, size_t n);
 
+/*
+ * portblock.c, for tables inside the block (table_create.c, table_mapping.c):
+ * the plan's pool and families, and the block of @src: 0 with the address
+ * index and the block's first and last port, or -ENOENT (no block).
+ */
+const struct snatpool *snp_portblock_pool(const struct snatpool_portblock *pb,
+					  int *family, int *xfamily);
+int snp_portblock_block(const struct snatpool_portblock *pb, const uint8_t *src,
+			uint32_t *xindex, uint16_t *lo, uint16_t *hi);
+
 #define SNP_API SNATPOOL_API
 
 #endif /* SNP_INTERNAL_H */

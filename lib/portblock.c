@@ -426,6 +426,27 @@ SNP_API long snatpool_portblock_map(const struct snatpool_portblock *pb,
 	return (long)s.sub;
 }
 
+const struct snatpool *snp_portblock_pool(const struct snatpool_portblock *pb,
+					  int *family, int *xfamily)
+{
+	*family = pb->family;
+	*xfamily = pb->xfamily;
+	return pb->pool;
+}
+
+int snp_portblock_block(const struct snatpool_portblock *pb, const uint8_t *src,
+			uint32_t *xindex, uint16_t *lo, uint16_t *hi)
+{
+	struct snp_pb_slot s;
+
+	if (snp_dispatch_block(&pb->g, src, &s) != SNP_PICK_BLOCK)
+		return -ENOENT;
+	*xindex = s.xindex;
+	*lo = (uint16_t)s.port_lo;
+	*hi = (uint16_t)s.port_hi;
+	return 0;
+}
+
 /* The address (or prefix) of subscriber @i into @sub. */
 static void sub_addr(const struct snatpool_portblock *pb, uint32_t i, uint8_t *sub)
 {

@@ -228,6 +228,7 @@ struct snp_delta {
 
 struct snatpool_table {
 	const struct snatpool *pool;
+	const struct snatpool_portblock *pb;	/* tables inside the block, or NULL */
 	uint32_t  max_mappings, flags, permit, strategy, algo;
 	uint32_t  timeout, max_sessions, hold_down, quota, expire_budget;
 	uint8_t   util_raise, util_clear;
@@ -444,6 +445,10 @@ void snp_ports_free_all(struct snatpool_table *t);
 int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, int slot,
 		    int want, uint32_t now, uint32_t owner, uint16_t *port,
 		    bool *preserved, bool *holddown);
+/* Tables inside the block: as snp_ports_alloc(), within ports @lo..@hi. */
+int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps, int slot,
+			  int want, uint32_t now, uint32_t owner, uint16_t lo, uint16_t hi,
+			  uint16_t *port, bool *preserved, bool *holddown);
 int snp_ports_take(struct snatpool_table *t, struct snp_ports *ps, int slot,
 		   uint16_t port, uint32_t owner);
 void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,

@@ -75,7 +75,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	struct snp_slots *sl;
 	int v6;
 
-	if (!pool || !out || !SNP_OPTS_VALID(opts, event_ctx))
+	if (!pool || !out || !SNP_OPTS_VALID(opts, portblock))
 		return -EINVAL;
 	t = aligned_alloc(64, sizeof(*t));	/* the counters' line is its own */
 	if (!t)
@@ -101,6 +101,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	t->expire_budget = SNP_OPTS_GET(opts, expire_budget, 0);
 	t->event_cb = SNP_OPTS_GET(opts, event_cb, NULL);
 	t->event_ctx = SNP_OPTS_GET(opts, event_ctx, NULL);
+	t->pb = SNP_OPTS_GET(opts, portblock, NULL);
 
 	if (!t->max_mappings)
 		t->max_mappings = 65536;
@@ -115,13 +116,22 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	if (t->util_raise && !t->util_clear)
 		t->util_clear = t->util_raise > 10 ? t->util_raise - 10 : 0;
 	if ((t->flags & ~known_flags) || t->permit > SNATPOOL_PERMIT_TARGET_HOST_PORT ||
-	    t->strategy > SNATPOOL_PORTS_RANDOM || t->max_sessions > 65535 ||
+	    t->strategy > SNATPOOL_PORTS_DET44 || t->max_sessions > 65535 ||
 	    t->nshards > SNP_MAX_SHARDS || (t->nshards & (t->nshards - 1)) ||
 	    t->util_raise > 100 || (t->util_raise && t->util_clear >= t->util_raise) ||
 	    t->max_mappings > (1u << 30) || t->timeout > (1u << 30) ||
 	    t->hold_down > (1u << 30) || t->delta.cap > (1u << 24)) {
 		table_destroy(t);
 		return -EINVAL;
+	}
+	if (t->pb || t->strategy == SNATPOOL_PORTS_DET44) {	/* tables inside the block */
+		int fam = 0, xfam = 0;
+
+		if (!t->pb || snp_portblock_pool(t->pb, &fam, &xfam) != pool || fam != xfam ||
+		    (t->flags & SNATPOOL_TABLE_F_PAIRED)) {
+			table_destroy(t);
+			return -EINVAL;
+		}
 	}
 	if (t->algo) {
 		struct snatpool_algo_info info;

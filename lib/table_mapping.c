@@ -228,9 +228,17 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	struct snp_ent *e = snp_ent_at(s, idx);
 	uint32_t n = t->nfam[f->family == AF_INET6], first, k, xidx;
 	bool holddown = false, hd, pres;
+	uint16_t blo = 0, bhi = 0;
 	int err;
 
-	if (t->flags & SNATPOOL_TABLE_F_PAIRED) {
+	if (t->pb) {	/* inside the source's deterministic block, nowhere else */
+		int fam, xfam;
+
+		snp_portblock_pool(t->pb, &fam, &xfam);
+		if (f->family != fam || snp_portblock_block(t->pb, f->src, &first, &blo, &bhi))
+			return -ENOENT;
+		n = 1;
+	} else if (t->flags & SNATPOOL_TABLE_F_PAIRED) {
 		err = snatpool_select(t->pool, f->family, f->src, t->algo, &first, NULL);
 		if (err)
 			return err;
@@ -251,8 +259,13 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		if (atomic_load_explicit(&ps->owned, memory_order_relaxed) >= ps->n)
 			continue;
 		pthread_mutex_lock(&ps->lock);
-		err = snp_ports_alloc(t, ps, slot, f->sport, now, snp_owner_id(t, s, idx),
-				      &e->xport, &pres, &hd);
+		if (t->pb)
+			err = snp_ports_alloc_block(t, ps, slot, f->sport, now,
+						    snp_owner_id(t, s, idx), blo, bhi,
+						    &e->xport, &pres, &hd);
+		else
+			err = snp_ports_alloc(t, ps, slot, f->sport, now,
+					      snp_owner_id(t, s, idx), &e->xport, &pres, &hd);
 		if (!err) {
 			e->xidx = (uint16_t)xidx;
 			if (pres)
@@ -268,8 +281,8 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		pthread_mutex_unlock(&ps->lock);
 		holddown |= hd;
 	}
-	if (t->flags & SNATPOOL_TABLE_F_PAIRED)
-		s->c.exhausted_paired++;
+	if (t->flags & SNATPOOL_TABLE_F_PAIRED || t->pb)
+		s->c.exhausted_paired++;	/* the one address it may use */
 	else
 		s->c.exhausted_ports++;
 	if (holddown)

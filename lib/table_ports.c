@@ -373,6 +373,70 @@ got:
 	return 0;
 }
 
+/*
+ * Tables inside the block: claim a port of @lo..@hi only (the source's
+ * deterministic block): the original port @want when it is inside, free and
+ * not resting, else by the strategy within the block (SEQUENTIAL: the
+ * lowest free port; RANDOM: a random start, the next free one, wrapping
+ * inside the block; DET44: block start + (want + i) mod size for the first
+ * free i).  Freed ports rest only with hold-down (snp_ports_release()), so
+ * ready ones leave their rings first.  Return: 0; -SNATPOOL_EEXHAUSTED
+ * (*@holddown set when only resting ports stood in the way).
+ */
+int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps, int slot,
+			  int want, uint32_t now, uint32_t owner, uint16_t lo, uint16_t hi,
+			  uint16_t *port, bool *preserved, bool *holddown)
+{
+	bool parity = (t->flags & SNATPOOL_TABLE_F_PRESERVE_PARITY) && want >= 0 &&
+		      t->strategy != SNATPOOL_PORTS_DET44;
+	uint32_t a = (uint32_t)lo - t->port_lo, size = (uint32_t)hi - lo + 1, i, start, off;
+	uint32_t base = want >= 0 ? (uint32_t)want : 0;
+	bool rested = false;
+	int c;
+
+	now = snp_clamp_now(&ps->last_now, now);
+	*preserved = false;
+	*holddown = false;
+	for (c = 0; c < 2; c++) {	/* rested long enough: usable again */
+		struct snp_ring *r = &ps->ring[c];
+
+		while (ring_head_ready(r, now, t->hold_down)) {
+			off = ring_pop(r);
+			bm_clr(ps->bm_rest, off);
+		}
+	}
+	if (want >= lo && want <= hi && !(t->flags & SNATPOOL_TABLE_F_NO_PRESERVE) &&
+	    usable(ps, (uint32_t)want - t->port_lo)) {
+		off = (uint32_t)want - t->port_lo;
+		*preserved = true;
+		goto got;
+	}
+	switch (t->strategy) {
+	case SNATPOOL_PORTS_RANDOM:
+		start = (uint32_t)(xorshift(&ps->rng) % size);
+		break;
+	case SNATPOOL_PORTS_DET44:
+		start = base % size;
+		break;
+	default:
+		start = 0;
+	}
+	for (i = 0; i < size; i++) {
+		off = a + (start + i) % size;
+		if (parity && ((t->port_lo + off) & 1) != (base & 1))
+			continue;
+		if (usable(ps, off))
+			goto got;
+		rested |= bm_get(ps->bm_rest, off) && !bm_get(ps->bm_owned, off);
+	}
+	*holddown = rested;
+	return -SNATPOOL_EEXHAUSTED;
+got:
+	take(t, ps, slot, off, owner);
+	*port = (uint16_t)(t->port_lo + off);
+	return 0;
+}
+
 /* Claim exactly @port (snapshot and HA import).  Return: 0; -SNATPOOL_ECONFLICT. */
 int snp_ports_take(struct snatpool_table *t, struct snp_ports *ps, int slot,
 		   uint16_t port, uint32_t owner)
@@ -411,7 +475,7 @@ void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
 		atomic_fetch_sub_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
 	if (mode == SNP_FREE_RAW || bm_get(ps->bm_rest, off))
 		return;		/* RAW, or still queued from an earlier rest */
-	if (t->strategy == SNATPOOL_PORTS_RANDOM) {
+	if (t->strategy == SNATPOOL_PORTS_RANDOM || t->pb) {	/* no cursor: rest only */
 		if (rest && t->hold_down) {
 			bm_set(ps->bm_rest, off);
 			ring_push_back(&ps->ring[c], (uint16_t)off, now, t->hold_down);

@@ -547,6 +547,147 @@ START_TEST(test_vector_files)
 }
 END_TEST
 
+/* ---- tables inside the block (issue 13 item 3) -------------------- */
+
+static struct snatpool_table *mktable(struct snatpool *p, const struct snatpool_portblock *pb,
+				      uint32_t strategy, uint32_t flags, int want)
+{
+	SNATPOOL_OPTS(snatpool_table_opts, o, .max_mappings = 4096, .strategy = strategy,
+		      .flags = flags, .seed = 7, .portblock = pb);
+	struct snatpool_table *t = NULL;
+
+	ck_assert_int_eq(snatpool_table_new(p, &o, &t), want);
+	return t;
+}
+
+/* Every claim of a subscriber lands in its block; a full block is
+ * EEXHAUSTED while the neighbours go on; a source with no block is ENOENT. */
+START_TEST(test_table_block)
+{
+	static const uint32_t strategies[] = { SNATPOOL_PORTS_SEQUENTIAL, SNATPOOL_PORTS_RANDOM,
+					       SNATPOOL_PORTS_DET44 };
+	/* 4 addresses x 10 blocks of 10 ports (1024-1123): 32 subscribers */
+	struct snatpool *p = tt_pool("203.0.113.0/30", 1024, 1123);
+	struct snatpool_portblock *pb = NULL;
+	struct snatpool_diag d;
+	size_t k;
+
+	ck_assert_int_eq(mkalgo(p, SNATPOOL_PBALGO_XPF_DET_V0, AF_INET, "10.0.0.0", 27, 0, 10, 0,
+				&pb, &d), 0);
+	for (k = 0; k < 3; k++) {
+		struct snatpool_table *t = mktable(p, pb, strategies[k], 0, 0);
+		struct snatpool_mapping m;
+		struct snatpool_flow f;
+		uint8_t xa[16];
+		uint16_t lo, hi;
+		uint32_t i, seen = 0;
+
+		/* subscriber 10.0.0.13: address 1, block 3: ports 1054-1063 */
+		f = tt_flow(IPPROTO_UDP, "10.0.0.13", 1058, "192.0.2.1", 53);
+		ck_assert_int_eq(snatpool_portblock_map(pb, f.src, NULL, xa, &lo, &hi), 13);
+		ck_assert_uint_eq(lo, 1054);
+		ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), 0);
+		ck_assert_uint_eq(m.xport, 1058);		/* the original port: inside, free */
+		ck_assert(m.flags & SNATPOOL_MAP_F_PRESERVED);
+		ck_assert(!memcmp(m.xaddr, xa, 4));
+		seen |= 1u << (m.xport - lo);
+		for (i = 1; i < 10; i++) {		/* source ports outside the block */
+			f.sport = (uint16_t)(40000 + i);
+			ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), 0);
+			ck_assert_msg(m.xport >= lo && m.xport <= hi && !memcmp(m.xaddr, xa, 4),
+				      "strategy %u: port %u outside %u-%u", strategies[k], m.xport,
+				      lo, hi);
+			ck_assert(!(seen & (1u << (m.xport - lo))));
+			seen |= 1u << (m.xport - lo);
+		}
+		ck_assert_uint_eq(seen, 0x3ff);		/* the whole block, once each */
+		f.sport = 50000;			/* full: never another block's port */
+		ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), -SNATPOOL_EEXHAUSTED);
+		f.sport = 1054;				/* its own ports are all taken too */
+		ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), -SNATPOOL_EEXHAUSTED);
+		f = tt_flow(IPPROTO_UDP, "10.0.0.14", 1058, "192.0.2.1", 53);	/* the neighbour */
+		ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), 0);
+		/* 1058 is not in its block 1064-1073 */
+		ck_assert(m.xport >= 1064 && m.xport <= 1073);
+		if (strategies[k] == SNATPOOL_PORTS_SEQUENTIAL)
+			ck_assert_uint_eq(m.xport, 1064);		/* the lowest free */
+		if (strategies[k] == SNATPOOL_PORTS_DET44)
+			ck_assert_uint_eq(m.xport, 1064 + 1058 % 10);	/* start + sport mod size */
+		f = tt_flow(IPPROTO_UDP, "10.0.0.32", 2000, "192.0.2.1", 53);	/* no block */
+		ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), -ENOENT);
+		/* a released port comes back to its subscriber */
+		f = tt_flow(IPPROTO_UDP, "10.0.0.13", 40003, "192.0.2.1", 53);
+		ck_assert_int_eq(snatpool_table_lookup(t, &f, 1, &m), 0);
+		lo = m.xport;
+		ck_assert_int_eq(snatpool_table_release(t, &f, 2), 0);
+		f.sport = 60000;
+		ck_assert_int_eq(snatpool_table_claim(t, &f, 3, &m), 0);
+		ck_assert_uint_eq(m.xport, lo);
+		snatpool_table_free(t);
+	}
+	snatpool_portblock_free(pb);
+	snatpool_pool_free(p);
+}
+END_TEST
+
+/* det44's own rule: block start + (sport + i) mod pph, the first free i. */
+START_TEST(test_table_det44)
+{
+	struct snatpool *p = tt_pool("1.1.1.0/30", 1024, 65535);
+	struct snatpool_portblock *pb = NULL;
+	struct snatpool_table *t;
+	struct snatpool_mapping m;
+	struct snatpool_flow f;
+	struct snatpool_diag d;
+	uint16_t lo, hi;
+
+	/* inside /24, outside /30: ratio 64, 1008 ports per host */
+	ck_assert_int_eq(mkalgo(p, SNATPOOL_PBALGO_VPP_DET44_V0, AF_INET, "10.0.0.0", 24, 0, 0, 0,
+				&pb, &d), 0);
+	t = mktable(p, pb, SNATPOOL_PORTS_DET44, 0, 0);
+	f = tt_flow(IPPROTO_TCP, "10.0.0.70", 5000, "192.0.2.1", 443);
+	ck_assert_int_eq(snatpool_portblock_map(pb, f.src, NULL, NULL, &lo, &hi), 70);
+	ck_assert_uint_eq(lo, 1024 + 1008 * (70 % 64));
+	ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), 0);
+	ck_assert_uint_eq(m.xport, lo + 5000 % 1008);		/* i = 0 */
+	f.sport = 5000 + 1008;					/* same residue: i = 1 */
+	ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), 0);
+	ck_assert_uint_eq(m.xport, lo + 5000 % 1008 + 1);
+	f.sport = (uint16_t)(lo + 7);				/* inside the block: kept */
+	ck_assert_int_eq(snatpool_table_claim(t, &f, 1, &m), 0);
+	ck_assert_uint_eq(m.xport, lo + 7);
+	snatpool_table_free(t);
+	snatpool_portblock_free(pb);
+	snatpool_pool_free(p);
+}
+END_TEST
+
+/* What a table inside the block refuses. */
+START_TEST(test_table_block_refusals)
+{
+	struct snatpool *p = tt_pool("203.0.113.0/30", 1024, 1123);
+	struct snatpool *q = tt_pool("203.0.113.0/30", 1024, 1123);
+	struct snatpool *six = tt_pool("203.0.113.0/30", 1024, 65535);
+	struct snatpool_portblock *pb = NULL, *pb6 = NULL;
+	struct snatpool_diag d;
+
+	ck_assert_int_eq(mkalgo(p, SNATPOOL_PBALGO_XPF_DET_V0, AF_INET, "10.0.0.0", 27, 0, 10, 0,
+				&pb, &d), 0);
+	ck_assert_int_eq(mkalgo(six, SNATPOOL_PBALGO_XPF_DET_V0, AF_INET6, "2001:db8::", 32, 0,
+				4096, 0, &pb6, &d), 0);
+	ck_assert_ptr_null(mktable(p, NULL, SNATPOOL_PORTS_DET44, 0, -EINVAL));	/* no plan */
+	ck_assert_ptr_null(mktable(q, pb, 0, 0, -EINVAL));		/* another pool */
+	ck_assert_ptr_null(mktable(p, pb, 0, SNATPOOL_TABLE_F_PAIRED, -EINVAL));
+	ck_assert_ptr_null(mktable(six, pb6, 0, 0, -EINVAL));	/* IPv6 subscribers, IPv4 out */
+	ck_assert_ptr_null(mktable(p, pb, 3, 0, -EINVAL));		/* unknown strategy */
+	snatpool_portblock_free(pb);
+	snatpool_portblock_free(pb6);
+	snatpool_pool_free(p);
+	snatpool_pool_free(q);
+	snatpool_pool_free(six);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("portblock");
@@ -565,6 +706,9 @@ int main(void)
 	tcase_add_test(tc, test_inverse);
 	tcase_set_timeout(tc, 60);	/* test_inverse: every port of small pools */
 	tcase_add_test(tc, test_vector_files);
+	tcase_add_test(tc, test_table_block);
+	tcase_add_test(tc, test_table_det44);
+	tcase_add_test(tc, test_table_block_refusals);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

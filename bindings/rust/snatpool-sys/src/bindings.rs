@@ -275,6 +275,7 @@ pub const SNATPOOL_PERMIT_TARGET_HOST_PORT: snatpool_permit = 3;
 pub type snatpool_permit = ::std::os::raw::c_uint;
 pub const SNATPOOL_PORTS_SEQUENTIAL: snatpool_port_strategy = 0;
 pub const SNATPOOL_PORTS_RANDOM: snatpool_port_strategy = 1;
+pub const SNATPOOL_PORTS_DET44: snatpool_port_strategy = 2;
 #[doc = " How a new port is chosen once port preservation did not apply."]
 pub type snatpool_port_strategy = ::std::os::raw::c_uint;
 pub const SNATPOOL_TABLE_F_PAIRED: snatpool_table_flags = 1;
@@ -394,6 +395,12 @@ extern "C" {
         dropped: *mut u64,
     ) -> ::std::os::raw::c_int;
 }
+#[doc = " A port block plan: opaque, immutable, shared by threads."]
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct snatpool_portblock {
+    _unused: [u8; 0],
+}
 #[doc = " Table options; all zero gives the defaults named below."]
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
@@ -416,6 +423,7 @@ pub struct snatpool_table_opts {
     pub expire_budget: u32,
     pub event_cb: snatpool_table_event_cb,
     pub event_ctx: *mut ::std::os::raw::c_void,
+    pub portblock: *const snatpool_portblock,
 }
 extern "C" {
     #[doc = " snatpool_table_new() - create a table for @pool"]
@@ -424,7 +432,10 @@ extern "C" {
     #[doc = " @opts: NULL for defaults"]
     #[doc = " @out:  receives the table (untouched on error)"]
     #[doc = " Return: 0; -EINVAL (bad @opts, unknown flags, strategy or permit mode,"]
-    #[doc = " shards not a power of two, clear >= raise); -SNATPOOL_EALGO;"]
+    #[doc = " shards not a power of two, clear >= raise, SNATPOOL_PORTS_DET44 without"]
+    #[doc = " a portblock, a portblock over another pool, of subscribers of another"]
+    #[doc = " family than the one they are translated to, or with"]
+    #[doc = " SNATPOOL_TABLE_F_PAIRED); -SNATPOOL_EALGO;"]
     #[doc = " -ENOMEM.  Allocates the shards and their hash slots at once; mappings"]
     #[doc = " and port spaces as they are first used."]
     pub fn snatpool_table_new(
@@ -452,8 +463,11 @@ extern "C" {
     #[doc = " port is the original one when it is in range, free and not resting,"]
     #[doc = " else by the table's strategy (keeping parity if asked)."]
     #[doc = " Never takes an owned tuple and never evicts a mapping (RFC 6888 REQ-11)."]
+    #[doc = " With a portblock (struct snatpool_table_opts) the address and port come"]
+    #[doc = " from the source's block only."]
     #[doc = " Return: 0; -SNATPOOL_EEXHAUSTED (no free port: on the paired address, or"]
-    #[doc = " on any address); -SNATPOOL_EFULL (table at max_mappings);"]
+    #[doc = " on any address, or in the source's block); -ENOENT (portblock: the"]
+    #[doc = " source has no block); -SNATPOOL_EFULL (table at max_mappings);"]
     #[doc = " -SNATPOOL_EQUOTA (source at port_quota); -SNATPOOL_ESESSIONS (mapping at"]
     #[doc = " max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT (a protocol"]
     #[doc = " the table does not take, or one @flow's family cannot carry: ICMP over"]
@@ -711,12 +725,6 @@ pub struct snatpool_portblock_opts {
     pub prefix_len: u8,
     pub xfamily: ::std::os::raw::c_int,
     pub block_size: u16,
-}
-#[doc = " A port block plan: opaque, immutable, shared by threads."]
-#[repr(C)]
-#[derive(Debug, Copy, Clone)]
-pub struct snatpool_portblock {
-    _unused: [u8; 0],
 }
 extern "C" {
     #[doc = " snatpool_portblock_new() - build a plan over @pool (which must outlive it)"]
