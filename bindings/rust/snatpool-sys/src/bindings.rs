@@ -8,6 +8,7 @@ pub const SNATPOOL_MAGLEV_SIZE: u32 = 262139;
 pub const SNATPOOL_DELTA_RECORD_SIZE: u32 = 96;
 pub const SNATPOOL_VECTORS_SCHEMA: &[u8; 19usize] = b"snatpool-vectors/1\0";
 pub const SNATPOOL_VECTORS_SCHEMA_XFAMILY: &[u8; 19usize] = b"snatpool-vectors/2\0";
+pub const SNATPOOL_PORTBLOCK_VECTORS_SCHEMA: &[u8; 29usize] = b"snatpool-portblock-vectors/1\0";
 pub type __uint8_t = ::std::os::raw::c_uchar;
 pub type __uint16_t = ::std::os::raw::c_ushort;
 pub type __uint32_t = ::std::os::raw::c_uint;
@@ -714,7 +715,43 @@ extern "C" {
         consumed: *mut usize,
     ) -> ::std::os::raw::c_int;
 }
-#[doc = " Port block geometry."]
+pub const SNATPOOL_PBALGO_SPREAD_V1: snatpool_pbalgo = 1;
+pub const SNATPOOL_PBALGO_XPF_DET_V0: snatpool_pbalgo = 2;
+pub const SNATPOOL_PBALGO_VPP_DET44_V0: snatpool_pbalgo = 3;
+#[doc = " Port-block algorithm IDs: frozen, never renumbered or reused (tests/check_portblock.c)."]
+pub type snatpool_pbalgo = ::std::os::raw::c_uint;
+pub const SNATPOOL_PB_F_STRICT: snatpool_pb_flags = 1;
+#[doc = " Port-block flags (snatpool_portblock_opts.flags)."]
+pub type snatpool_pb_flags = ::std::os::raw::c_uint;
+extern "C" {
+    #[doc = " snatpool_pbalgo_by_name() - ID of port-block algorithm @name; -SNATPOOL_EALGO if unknown."]
+    pub fn snatpool_pbalgo_by_name(name: *const ::std::os::raw::c_char) -> ::std::os::raw::c_int;
+}
+extern "C" {
+    #[doc = " snatpool_pbalgo_name() - the name of port-block algorithm @id, or NULL if unknown."]
+    pub fn snatpool_pbalgo_name(id: u32) -> *const ::std::os::raw::c_char;
+}
+extern "C" {
+    #[doc = " snatpool_pbalgo_list() - the known port-block IDs, ascending"]
+    #[doc = " Return: how many exist; at most @max are written to @ids (@ids may be"]
+    #[doc = " NULL with @max 0)."]
+    pub fn snatpool_pbalgo_list(ids: *mut u32, max: usize) -> ::std::os::raw::c_int;
+}
+#[doc = " Port block geometry.  Fields past block_size came later; a caller built"]
+#[doc = " against an older header gets snatpool-spread-v1."]
+#[doc = ""]
+#[doc = " snatpool-spread-v1: subscribers @count from @base; AF_INET: one address"]
+#[doc = "   each (@prefix_len 0 or 32); AF_INET6: prefixes of @prefix_len 32..64."]
+#[doc = "   @xfamily is the pool family handed out (0: AF_INET)."]
+#[doc = " xpf-det-v0: AF_INET: @base/@prefix_len (1..32) is xpf's host prefix,"]
+#[doc = "   one subscriber per address; AF_INET6: @prefix_len 32 or 64, the"]
+#[doc = "   subscriber is the 32-bit word after the prefix and the count is the"]
+#[doc = "   pool's capacity.  @count 0 (derived) or the derived count; @xfamily"]
+#[doc = "   AF_INET (or 0); @block_size required."]
+#[doc = " vpp-det44-v0: AF_INET only; @base/@prefix_len is the inside prefix, the"]
+#[doc = "   pool's IPv4 addresses must be one aligned prefix in ascending order"]
+#[doc = "   (the outside prefix) and its ports 1024-65535; @block_size 0 (derived)"]
+#[doc = "   or the derived ports_per_host; @count 0 or 2^(32 - prefix_len)."]
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct snatpool_portblock_opts {
@@ -725,12 +762,15 @@ pub struct snatpool_portblock_opts {
     pub prefix_len: u8,
     pub xfamily: ::std::os::raw::c_int,
     pub block_size: u16,
+    pub algo: u32,
+    pub flags: u32,
 }
 extern "C" {
     #[doc = " snatpool_portblock_new() - build a plan over @pool (which must outlive it)"]
     #[doc = " Return: 0; -SNATPOOL_EGEOMETRY (count 0, block size 0 or above the port"]
     #[doc = " range, too few blocks for @count subscribers, bad prefix length, base"]
-    #[doc = " with bits set past its prefix, range overflowing the address space);"]
+    #[doc = " with bits set past its prefix, range overflowing the address space, a"]
+    #[doc = " configuration the algorithm does not take); -SNATPOOL_EALGO;"]
     #[doc = " -SNATPOOL_ENOFAMILY; -EINVAL; -ENOMEM."]
     pub fn snatpool_portblock_new(
         pool: *const snatpool,
@@ -739,15 +779,55 @@ extern "C" {
     ) -> ::std::os::raw::c_int;
 }
 extern "C" {
+    #[doc = " snatpool_portblock_new_diag() - snatpool_portblock_new(), and on error"]
+    #[doc = " @diag (NULL or) names the offending value in token, e.g."]
+    #[doc = " \"block_size=0\" or \"prefix_len=33\""]
+    pub fn snatpool_portblock_new_diag(
+        pool: *const snatpool,
+        opts: *const snatpool_portblock_opts,
+        out: *mut *mut snatpool_portblock,
+        diag: *mut snatpool_diag,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
     #[doc = " snatpool_portblock_free() - NULL is a no-op."]
     pub fn snatpool_portblock_free(pb: *mut snatpool_portblock);
+}
+#[doc = " What a plan is: its algorithm and derived geometry."]
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct snatpool_portblock_info {
+    pub sz: usize,
+    pub algo: u32,
+    pub flags: u32,
+    pub family: ::std::os::raw::c_int,
+    pub xfamily: ::std::os::raw::c_int,
+    pub base: [u8; 16usize],
+    pub prefix_len: u8,
+    pub count: u32,
+    pub addrs: u32,
+    pub blocks: u32,
+    pub block_size: u16,
+    pub port_lo: u16,
+    pub port_hi: u16,
+    pub fingerprint: [u8; 32usize],
+}
+extern "C" {
+    #[doc = " snatpool_portblock_info() - describe @pb into @info (whose sz the caller"]
+    #[doc = " sets: fields past it are not written)"]
+    #[doc = " Return: 0; -EINVAL."]
+    pub fn snatpool_portblock_info(
+        pb: *const snatpool_portblock,
+        info: *mut snatpool_portblock_info,
+    ) -> ::std::os::raw::c_int;
 }
 extern "C" {
     #[doc = " snatpool_portblock_map() - the block of subscriber @src"]
     #[doc = " @src: 4 or 16 octets of the subscriber family (an AF_INET6 address"]
     #[doc = "       anywhere in the subscriber's prefix)"]
     #[doc = " @xindex, @xaddr (16 octets), @port_lo, @port_hi: NULL or receive the block"]
-    #[doc = " Return: the subscriber's number (>= 0); -ENOENT outside the range; -EINVAL."]
+    #[doc = " Return: the subscriber's number (>= 0); -ENOENT outside the range"]
+    #[doc = " (fail closed: never translate such a source); -EINVAL."]
     pub fn snatpool_portblock_map(
         pb: *const snatpool_portblock,
         src: *const u8,
@@ -762,7 +842,9 @@ extern "C" {
     #[doc = " @sub: receives the subscriber's address (AF_INET6: its prefix, host"]
     #[doc = "       bits zero), 4 or 16 octets"]
     #[doc = " Return: the subscriber's number; -ENOENT (no subscriber has it: not a"]
-    #[doc = " pool address, outside the blocks or past @count); -EINVAL."]
+    #[doc = " pool address, outside the blocks, in the unused tail of the range or"]
+    #[doc = " past @count); -EINVAL.  Answers exactly what snatpool_portblock_map()"]
+    #[doc = " gives, nothing more."]
     pub fn snatpool_portblock_reverse(
         pb: *const snatpool_portblock,
         xaddr: *const u8,
