@@ -27,7 +27,7 @@
  * With --pbalgo (deterministic NAT, snp_harness.h) each burst goes through
  * the port-block core (harness/pkt/snp_det.h, as xpf's DPDK dataplane):
  * subscribers' address and port into their block, IPv6 subscribers (xpf's
- * NAT64 mode) as ::ffff:a.b.c.d; a subscriber-family frame with no block is
+ * NAT64 mode) as 64:ff9b::A.B.C.D; a subscriber-family frame with no block is
  * freed, never transmitted (xpf's DPDK path sends such traffic out
  * untranslated; this one fails closed), and the counts line gains
  * dropped=N.

@@ -12,8 +12,9 @@
  *   SNP_DET_XLAT  translated: source address and port rewritten
  *
  * IPv6 subscribers (xpf's NAT64 mode) get an IPv4 address; the frame stays
- * IPv6 with the source ::ffff:a.b.c.d, so that the chosen address and port
- * are checked without a NAT64 header translation.
+ * IPv6 with the source 64:ff9b::A.B.C.D (snp_pkt_nat64_addr(), as the
+ * harnesses' NAT64 selection writes it), so that the chosen address and
+ * port are checked without an RFC 7915 header translation.
  */
 #ifndef SNP_DET_H
 #define SNP_DET_H
@@ -39,18 +40,12 @@ static SNP_INLINE int snp_det_pick(const struct snp_pb *g, const struct snp_pkt 
 static SNP_INLINE void snp_det_apply(const struct snp_pkt *p, const snp_u8 *x4, snp_u16 nport)
 {
 	snp_u8 m[16];
-	int k;
 
 	if (p->alen == 4) {
 		snp_pkt_rewrite_nat(p, x4, nport);
 		return;
 	}
-	for (k = 0; k < 10; k++)
-		m[k] = 0;
-	m[10] = 0xff;
-	m[11] = 0xff;
-	for (k = 0; k < 4; k++)
-		m[12 + k] = x4[k];
+	snp_pkt_nat64_addr(m, x4);
 	snp_pkt_rewrite_nat(p, m, nport);
 }
 

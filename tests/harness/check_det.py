@@ -12,7 +12,8 @@ the library.  For every input frame, in order:
 
   * a UDP/TCP frame of the subscribers' family whose source the model gives
     a block: translated, its source address the block's address (IPv6
-    subscribers, xpf's NAT64 mode: the IPv4-mapped ::ffff:a.b.c.d, so the
+    subscribers, xpf's NAT64 mode: 64:ff9b::A.B.C.D, as the NAT64 selection
+    of the harnesses writes it, so the
     frame stays IPv6 and checkable), its source port inside the block
     (the harnesses take lo + sport mod size, VPP's first candidate, so all
     of them agree), reverse lookup of (address, port) naming the frame's
@@ -77,7 +78,7 @@ def fault(fin, fout, exp, owners):
         return None if fout == fin else "frame not to translate changed"
     _, addr, lo, hi, sub, info = exp
     fam, ip, sa, alen, l4, l4len, cs, udp4 = info
-    want = addr.packed if alen == 4 else ipaddress.IPv6Address("::ffff:%s" % addr).packed
+    want = addr.packed if alen == 4 else ipaddress.IPv6Address("64:ff9b::%s" % addr).packed
     if fout[sa:sa + alen] != want:
         return "source %s, want %s" % (ipaddress.ip_address(fout[sa:sa + alen]),
                                        ipaddress.ip_address(want))

@@ -187,7 +187,7 @@ done
 # det44 models (address and port in the block the algorithm gives the
 # source, reverse naming the source, valid checksums, out-of-range
 # subscribers dropped) and that the harnesses agree.  IPv6 subscribers
-# (xpf's NAT64 mode) are checked as ::ffff:a.b.c.d sources.
+# (xpf's NAT64 mode) are checked as 64:ff9b::A.B.C.D sources.
 DET_CASES="xpf-det-v0|203.0.113.0/28|100.64.0.0/22|1008|$DET_HARNESSES4
 vpp-det44-v0|198.51.100.0/27|100.64.0.0/22|0|$DET_HARNESSES4
 xpf-det-v0|203.0.113.0/28|2001:db8::/32|1008|$DET_HARNESSES6"
