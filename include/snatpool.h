@@ -352,7 +352,27 @@ SNATPOOL_API int snatpool_algo_list(uint32_t *ids, size_t max);
  * (ports are the query identifier), IPPROTO_DCCP, IPPROTO_SCTP,
  * IPPROTO_UDPLITE; each has its own port space per pool address.  Others
  * fail with -EPROTONOSUPPORT.
+ *
+ * NAT64 (RFC 6146): a flow whose family is SNATPOOL_AF_NAT64 is an IPv6
+ * flow translated to IPv4.  Its key is (proto, IPv6 source, source port),
+ * a key of its own beside the same source's native IPv6 mappings; it owns
+ * an IPv4 tuple of the pool, in the IPv4 port spaces that IPv4 sources
+ * share (an ICMPv6 query identifier is translated to an ICMP one), so
+ * snatpool_table_lookup_xlat() and snatpool_table_permit() with AF_INET
+ * find it.  With SNATPOOL_TABLE_F_PAIRED its address is
+ * snatpool_select_nat64()'s (the NAT64 rule of the table's algorithm;
+ * -SNATPOOL_ENONAT64 for an algorithm without one).  Mappings of such
+ * flows report family SNATPOOL_AF_NAT64, an IPv4 xaddr and an xindex in
+ * the IPv4 configured order.
  */
+
+/**
+ * The family of a NAT64 flow and mapping: not an AF_* value (no socket
+ * family is one).  Source IPv6 (16 octets); the remote end (dst) is the
+ * IPv4 address the IPv6 destination embeds (RFC 6052), 4 octets as the
+ * dataplane extracted it, for the target-host permit modes.
+ */
+#define SNATPOOL_AF_NAT64 6464
 
 /** A persistent-NAT table: opaque; see snatpool_table_new(). */
 struct snatpool_table;
@@ -397,7 +417,8 @@ enum snatpool_event_type {
  * struct with its own burst call.  The same holds for struct snatpool_mapping.
  */
 struct snatpool_flow {
-	int      family;	/* AF_INET or AF_INET6, both addresses */
+	int      family;	/* AF_INET or AF_INET6, both addresses; or
+				 * SNATPOOL_AF_NAT64: src IPv6, dst IPv4 */
 	uint8_t  proto;		/* IPPROTO_*, see above */
 	uint16_t sport;		/* original source port, host order (ICMP: identifier) */
 	uint16_t dport;		/* remote port, host order (0 for ICMP) */
@@ -411,12 +432,13 @@ struct snatpool_flow {
  * of it.
  */
 struct snatpool_mapping {
-	int      family;
+	int      family;	/* the key's: AF_INET, AF_INET6, SNATPOOL_AF_NAT64 */
 	uint8_t  proto;
 	uint16_t sport;		/* the key: original source port */
 	uint8_t  src[16];	/* the key: original source address */
-	uint32_t xindex;	/* translated address: index in @family's configured order */
-	uint8_t  xaddr[16];	/* translated address */
+	uint32_t xindex;	/* translated address: index in its family's configured
+				 * order (SNATPOOL_AF_NAT64: the IPv4 order) */
+	uint8_t  xaddr[16];	/* translated address (IPv4: 4 octets, then zeros) */
 	uint16_t xport;		/* translated port, host order */
 	uint32_t flows;		/* live flows using it */
 	uint32_t expires;	/* idle lease: its deadline (caller's clock); 0 while flows live */
@@ -581,9 +603,12 @@ SNATPOOL_API void snatpool_table_free(struct snatpool_table *t);
  * on any address, or in the source's block); -ENOENT (portblock: the
  * source has no block); -SNATPOOL_EFULL (table at max_mappings);
  * -SNATPOOL_EQUOTA (source at port_quota); -SNATPOOL_ESESSIONS (mapping at
- * max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT (a protocol
- * the table does not take, or one @flow's family cannot carry: ICMP over
- * IPv6, ICMPv6 over IPv4); -EINVAL; -ENOMEM; a snatpool_select() error.
+ * max_session_number); -SNATPOOL_ENOFAMILY (the pool has no address of
+ * the translated family: IPv4 for SNATPOOL_AF_NAT64); -EPROTONOSUPPORT (a
+ * protocol the table does not take, or one @flow's family cannot carry:
+ * ICMP over IPv6 or NAT64, ICMPv6 over IPv4); -EINVAL; -ENOMEM; a
+ * snatpool_select() or, for NAT64 flows, snatpool_select_nat64() error
+ * (-SNATPOOL_ENONAT64: PAIRED with an algorithm that has no NAT64 rule).
  */
 SNATPOOL_API int snatpool_table_claim(struct snatpool_table *t,
 				      const struct snatpool_flow *flow,

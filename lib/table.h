@@ -75,6 +75,25 @@
 #define SNP_E_IDLE	0x04		/* persistent lease with no flow, in the FIFO */
 #define SNP_E_FRESH	0x08		/* created by a claim, no flow released since */
 #define SNP_E_PRESERVED	0x10
+#define SNP_E_X4	0x20		/* with SNP_E_V6: NAT64, the tuple is IPv4 */
+
+/*
+ * Key families: AF_INET, AF_INET6 and SNATPOOL_AF_NAT64 (an IPv6 source
+ * owning an IPv4 tuple).  What a key family's source address is, and what
+ * family its tuple, its port spaces and its remotes are.
+ */
+static inline bool snp_kfam_ok(int kfam)
+{
+	return kfam == AF_INET || kfam == AF_INET6 || kfam == SNATPOOL_AF_NAT64;
+}
+static inline int snp_kfam_src(int kfam)
+{
+	return kfam == AF_INET ? AF_INET : AF_INET6;
+}
+static inline int snp_kfam_x(int kfam)
+{
+	return kfam == AF_INET6 ? AF_INET6 : AF_INET;
+}
 
 /*
  * One mapping: 32 octets, half a cache line, so a lookup that reaches it
@@ -323,11 +342,17 @@ static inline int snp_proto_slot(uint8_t proto)
 	return (int)snp_protos[proto].slot1 - 1;
 }
 
-/* Whether a table takes @proto in @family (AF_INET, AF_INET6; else false). */
+/* Whether a table takes @proto in @family (AF_INET, AF_INET6; else false).
+ * A NAT64 key carries what its IPv6 source does: snp_key_carries(). */
 static inline bool snp_proto_carries(uint8_t proto, int family)
 {
 	return (family == AF_INET || family == AF_INET6) &&
 	       (snp_protos[proto].fams >> (family == AF_INET6) & 1);
+}
+
+static inline bool snp_key_carries(uint8_t proto, int kfam)
+{
+	return snp_proto_carries(proto, kfam == SNATPOOL_AF_NAT64 ? AF_INET6 : kfam);
 }
 
 /* @now, or the latest time seen through @last if @now went back. */
@@ -352,9 +377,16 @@ static inline struct snp_permit **snp_permit_at(struct snp_shard *s, uint32_t id
 {
 	return &s->pchunks[idx >> SNP_CHUNK_BITS][idx & (SNP_CHUNK - 1)];
 }
+/* The key family of @e (AF_INET, AF_INET6, SNATPOOL_AF_NAT64). */
 static inline int snp_ent_family(const struct snp_ent *e)
 {
-	return (e->flags & SNP_E_V6) ? AF_INET6 : AF_INET;
+	return !(e->flags & SNP_E_V6) ? AF_INET :
+	       (e->flags & SNP_E_X4) ? SNATPOOL_AF_NAT64 : AF_INET6;
+}
+/* The family of @e's tuple, port space and remotes. */
+static inline int snp_ent_xfamily(const struct snp_ent *e)
+{
+	return (e->flags & (SNP_E_V6 | SNP_E_X4)) == SNP_E_V6 ? AF_INET6 : AF_INET;
 }
 /* Shard locked: the slots are ours to read plainly. */
 static inline struct snp_slots *snp_slots_of(struct snp_shard *s)
@@ -416,7 +448,8 @@ bool snp_permit_has(const struct snatpool_table *t, struct snp_shard *s, uint32_
 /* ---- table_mapping.c ---- */
 /* No mapping in any shard (all shards locked). */
 bool snp_table_empty(struct snatpool_table *t);
-/* Insert a mapping of a known tuple (snapshot, HA import): shard locked.
+/* Insert a mapping of a known tuple (snapshot, HA import): shard locked;
+ * @family is the key family (SNATPOOL_AF_NAT64: an IPv4 tuple).
  * Return: 0; -SNATPOOL_ECONFLICT; -SNATPOOL_EFULL; -ENOMEM. */
 int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 		  int family, uint8_t proto, const uint8_t *src, uint16_t sport,

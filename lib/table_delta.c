@@ -13,13 +13,21 @@
  *   16  u32 pool fingerprint
  *   20  u16 source port      22  u16 translated port
  *   24  u32 translated address index
- *   28  u16 live flows       30  u8 flags (1 idle, 2 remote set, 4 preserved)
+ *   28  u16 live flows       30  u8 flags (1 idle, 2 remote set, 4 preserved,
+ *                                          8 NAT64)
  *   31  u8 zero
  *   32  u32 idle lease: seconds left (relative, so clocks need not agree)
  *   36  16 octets source address (IPv4: 4, then zeros)
- *   52  16 octets remote address a target-host mapping now admits
+ *   52  16 octets remote address a target-host mapping now admits (of the
+ *       translated family: IPv4 for NAT64)
  *   68  u16 remote port      70..87 zero
  *   88  u64 XXH64 of octets 0..87
+ *
+ * A NAT64 mapping (an IPv6 source owning an IPv4 tuple) is family 6 with
+ * flag 8, its index and port in the IPv4 port space.  The version stays 1,
+ * so records of every other mapping are what they were; a reader from
+ * before NAT64 refuses flag 8 as an unknown flag (-SNATPOOL_EDELTA), so it
+ * never reads such a record as a native IPv6 mapping.
  *
  * CREATED, REFRESHED and RELEASED set the mapping to the record's state;
  * EXPIRED, FREED and ROLLEDBACK remove it.  Sequence numbers are handed out
@@ -37,9 +45,10 @@ void snp_delta_put(struct snatpool_table *t, int type, const struct snp_ent *e,
 {
 	struct snp_delta *d = &t->delta;
 	uint8_t *r;
-	int family;
+	int family, xfamily;
 
-	family = snp_ent_family(e);
+	family = snp_kfam_src(snp_ent_family(e));
+	xfamily = snp_ent_xfamily(e);
 	pthread_mutex_lock(&d->lock);
 	if (d->cnt == d->cap) {		/* the consumer fell behind: drop the oldest */
 		d->head = (d->head + 1) % d->cap;
@@ -62,12 +71,13 @@ void snp_delta_put(struct snatpool_table *t, int type, const struct snp_ent *e,
 	snp_put16(r + 28, (uint16_t)snp_ent_flows(e));
 	r[30] = (uint8_t)(((e->flags & SNP_E_IDLE) ? SNP_R_IDLE : 0) |
 			  (remote ? SNP_R_REMOTE : 0) |
-			  ((e->flags & SNP_E_PRESERVED) ? SNP_R_PRESERVED : 0));
+			  ((e->flags & SNP_E_PRESERVED) ? SNP_R_PRESERVED : 0) |
+			  ((e->flags & SNP_E_X4) ? SNP_R_NAT64 : 0));
 	if (e->flags & SNP_E_IDLE)
 		snp_put32(r + 32, (int32_t)(e->deadline - now) > 0 ? e->deadline - now : 0);
 	memcpy(r + 36, e->src, family == AF_INET6 ? 16 : 4);
 	if (remote) {
-		memcpy(r + 52, remote, family == AF_INET6 ? 16 : 4);
+		memcpy(r + 52, remote, xfamily == AF_INET6 ? 16 : 4);
 		snp_put16(r + 68, rport);
 	}
 	snp_put64(r + 88, snp_checksum(r, 88));

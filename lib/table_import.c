@@ -43,10 +43,10 @@ static int decode(const struct snatpool_table *t, const uint8_t *r, struct drec 
 	m->remaining = snp_get32(r + 32);
 	d->rport = snp_get16(r + 68);
 	if (d->type < SNP_D_CREATED || d->type > SNP_D_ROLLEDBACK || !d->seq ||
-	    !snp_rec_check(t, m, r + 36, SNP_R_IDLE | SNP_R_REMOTE | SNP_R_PRESERVED,
-			   d->type <= SNP_D_RELEASED, UINT16_MAX))
+	    !snp_rec_check(t, m, r + 36, SNP_R_IDLE | SNP_R_REMOTE | SNP_R_PRESERVED |
+			   SNP_R_NAT64, d->type <= SNP_D_RELEASED, UINT16_MAX))
 		return -SNATPOOL_EDELTA;
-	alen = m->family == AF_INET6 ? 16 : 4;
+	alen = snp_kfam_x(m->family) == AF_INET6 ? 16 : 4;	/* the remote's */
 	if (!snp_zero(r + 52 + alen, 16 - alen))
 		return -SNATPOOL_EDELTA;
 	if (!(m->flags & SNP_R_REMOTE) && (!snp_zero(r + 52, 16) || d->rport))
@@ -78,8 +78,8 @@ static int apply(struct snatpool_table *t, const struct drec *d, uint32_t now)
 	}
 	if (e && (e->xidx != d->m.xidx || e->xport != d->m.xport)) {
 		/* the peer moved this source: is the new tuple free? */
-		struct snp_ports *ps = snp_ports_get(t, d->m.family, snp_proto_slot(d->m.proto),
-						     d->m.xidx);
+		struct snp_ports *ps = snp_ports_get(t, snp_kfam_x(d->m.family),
+						     snp_proto_slot(d->m.proto), d->m.xidx);
 		bool busy;
 
 		if (!ps) {

@@ -49,7 +49,7 @@ static int xlat_locked(struct snatpool_table *t, int family, uint8_t proto,
 		e = snp_ent_at(s, owner);
 		if ((e->flags & SNP_E_USED) && e->xidx == xidx && e->xport == xport &&
 		    snp_proto_slot(e->proto) == slot &&
-		    snp_ent_family(e) == family) {
+		    snp_ent_xfamily(e) == family) {	/* NAT64 ones too */
 			*sp = s;
 			*idxp = owner;
 			return 0;

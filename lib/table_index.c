@@ -112,7 +112,7 @@ uint32_t snp_find(struct snp_shard *s, uint64_t kh, int family, uint8_t proto,
 {
 	const struct snp_slots *sl = snp_slots_of(s);
 	uint32_t pos = (uint32_t)kh & sl->mask, tag = snp_slot_tag(kh), v;
-	struct snp_rkey k = snp_rkey_make(family == AF_INET6, proto, src, sport);
+	struct snp_rkey k = snp_rkey_kfam(family, proto, src, sport);
 
 	for (; (v = sl->v[pos]) != SNP_SLOT_EMPTY; pos = (pos + 1) & sl->mask)
 		if ((v & ~SNP_IDX_MASK) == tag && snp_rkey_eq(snp_ent_at(s, v & SNP_IDX_MASK), &k))

@@ -35,10 +35,10 @@ static inline uint64_t snp_src_hash(const struct snatpool_table *t, int family,
 	uint64_t a, b;
 	uint32_t v;
 
-	if (family == AF_INET6) {
+	if (family != AF_INET) {	/* AF_INET6, NAT64: one shard per source */
 		memcpy(&a, src, 8);
 		memcpy(&b, src + 8, 8);
-		return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)family);
+		return mix64(a ^ mix64(b ^ t->seed) ^ (uint64_t)AF_INET6);
 	}
 	memcpy(&v, src, 4);
 	return (uint64_t)(v ^ (uint32_t)t->seed) * 0x9e3779b97f4a7c15ull;
@@ -52,8 +52,9 @@ static inline uint64_t snp_key_hash(const struct snatpool_table *t, uint64_t h,
 	uint64_t k;
 	uint32_t v;
 
-	if (family == AF_INET6)
-		return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 | 1));
+	if (family != AF_INET)		/* NAT64: a key of its own */
+		return mix64(h + ((uint64_t)sport << 16 | (uint64_t)proto << 8 |
+				  (family == AF_INET6 ? 1 : 3)));
 	/* the whole key in one word, then one 64x64->128 multiply whose
 	 * halves are folded (wyhash's "mum"): every bit of the result
 	 * depends on every bit of the key */
@@ -89,11 +90,11 @@ static inline bool snp_addr_eq(const uint8_t *a, const uint8_t *b, bool v6)
 /*
  * A key as every find compares it, with the lock or without: the entry's
  * octets 16-19 (sport, proto, flags) must equal @word under SNP_KEYW_MASK
- * (the flags' SNP_E_USED and SNP_E_V6), and its source the key's.  An
+ * (the flags' SNP_E_USED, SNP_E_V6 and SNP_E_X4), and its source the key's.  An
  * entry not in use never matches.  The mask places the flags in the top
  * octet of the word, as a little-endian host loads it.
  */
-#define SNP_KEYW_MASK	(0xffffffu | (uint32_t)(SNP_E_USED | SNP_E_V6) << 24)
+#define SNP_KEYW_MASK	(0xffffffu | (uint32_t)(SNP_E_USED | SNP_E_V6 | SNP_E_X4) << 24)
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "SNP_KEYW_MASK assumes a little-endian host");
 
@@ -103,23 +104,31 @@ struct snp_rkey {
 	bool v6;
 };
 
+/* @v6: an IPv6 source; @x4 (with @v6): NAT64, the tuple is IPv4. */
 static inline __attribute__((always_inline)) struct snp_rkey
-snp_rkey_make(bool v6, uint8_t proto, const uint8_t *src, uint16_t sport)
+snp_rkey_make(bool v6, bool x4, uint8_t proto, const uint8_t *src, uint16_t sport)
 {
 	struct snp_rkey k = { src, 0, v6 };
 	union { struct { uint16_t sport; uint8_t proto, flags; } f; uint32_t w; } u;
 
 	u.f.sport = sport;
 	u.f.proto = proto;
-	u.f.flags = SNP_E_USED | (v6 ? SNP_E_V6 : 0);
+	u.f.flags = SNP_E_USED | (v6 ? SNP_E_V6 : 0) | (v6 && x4 ? SNP_E_X4 : 0);
 	k.word = u.w;
 	return k;
 }
 
+/* The key of key family @kfam (AF_INET, AF_INET6, SNATPOOL_AF_NAT64). */
 static inline __attribute__((always_inline)) struct snp_rkey
-snp_rkey_of(const struct snatpool_flow *f, const bool v6)
+snp_rkey_kfam(int kfam, uint8_t proto, const uint8_t *src, uint16_t sport)
 {
-	return snp_rkey_make(v6, f->proto, f->src, f->sport);
+	return snp_rkey_make(kfam != AF_INET, kfam == SNATPOOL_AF_NAT64, proto, src, sport);
+}
+
+static inline __attribute__((always_inline)) struct snp_rkey
+snp_rkey_of(const struct snatpool_flow *f, const bool v6, const bool x4)
+{
+	return snp_rkey_make(v6, x4, f->proto, f->src, f->sport);
 }
 
 static inline bool snp_rkey_eq(const struct snp_ent *e, const struct snp_rkey *k)
@@ -136,7 +145,8 @@ static inline uint32_t snp_slot_tag(uint64_t kh)
 	return (uint32_t)(kh >> 56) << SNP_IDX_BITS;
 }
 
-/* A flow a table takes, in a few instructions for the lookups' paths. */
+/* A flow a table takes, in a few instructions for the lookups' paths
+ * (not a NAT64 one: those take the slow path, snp_flow_check()). */
 static inline bool snp_flow_ok(const struct snatpool_table *t, const struct snatpool_flow *f)
 {
 	return t && f && snp_proto_carries(f->proto, f->family);
@@ -146,9 +156,9 @@ static inline bool snp_flow_ok(const struct snatpool_table *t, const struct snat
 static inline int snp_flow_check(const struct snatpool_table *t,
 				 const struct snatpool_flow *f, int *slot)
 {
-	if (!t || !f || (f->family != AF_INET && f->family != AF_INET6))
+	if (!t || !f || !snp_kfam_ok(f->family))
 		return -EINVAL;
-	if (!snp_proto_carries(f->proto, f->family))
+	if (!snp_key_carries(f->proto, f->family))
 		return -EPROTONOSUPPORT;
 	*slot = snp_proto_slot(f->proto);
 	return 0;
@@ -168,7 +178,12 @@ snp_fill_mapping_fam(const struct snatpool_table *t, const struct snp_ent *e,
 	m->proto = e->proto;
 	m->sport = e->sport;
 	m->xindex = e->xidx;
-	if (v6) {
+	if (v6 && (e->flags & SNP_E_X4)) {	/* NAT64 */
+		m->family = SNATPOOL_AF_NAT64;
+		memcpy(m->src, e->src, 16);
+		memset(m->xaddr, 0, 16);
+		memcpy(m->xaddr, t->pool->v4.addrs + (size_t)e->xidx * 4, 4);
+	} else if (v6) {
 		memcpy(m->src, e->src, 16);
 		memcpy(m->xaddr, t->pool->v6.addrs + (size_t)e->xidx * 16, 16);
 	} else {

@@ -12,7 +12,8 @@
 #include "table.h"
 #include "table_key.h"
 
-/* The error of a flow snp_flow_ok() refused. */
+/* The error of a flow snp_flow_ok() refused: 0 for a valid NAT64 flow,
+ * which the lookups then take on their slow path. */
 static __attribute__((noinline, cold)) int
 flow_err(const struct snatpool_table *t, const struct snatpool_flow *f)
 {
@@ -74,7 +75,7 @@ static __attribute__((noinline)) int
 lookup_hashed(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	      const struct snatpool_flow *f, uint32_t now, struct snatpool_mapping *out)
 {
-	struct snp_rkey k = snp_rkey_of(f, f->family == AF_INET6);
+	struct snp_rkey k = snp_rkey_kfam(f->family, f->proto, f->src, f->sport);
 	struct snp_ent copy;
 	uint32_t idx;
 	int err = 0, tries, r;
@@ -100,16 +101,17 @@ lookup_hashed(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	return err;
 }
 
-/* The lookup of a flow of family @v6, a constant: few instructions, see above. */
+/* The lookup of a flow of family @v6 (NAT64: @x4), constants: few
+ * instructions, see above. */
 static inline __attribute__((always_inline)) int
 lookup_fam(struct snatpool_table *t, const struct snatpool_flow *f, uint32_t now,
-	   struct snatpool_mapping *out, const bool v6)
+	   struct snatpool_mapping *out, const bool v6, const bool x4)
 {
-	const int family = v6 ? AF_INET6 : AF_INET;
+	const int family = x4 ? SNATPOOL_AF_NAT64 : v6 ? AF_INET6 : AF_INET;
 	uint64_t h = snp_src_hash(t, family, f->src);
 	uint64_t kh = snp_key_hash(t, h, family, f->proto, f->src, f->sport);
 	struct snp_shard *s = snp_shard_of(t, h);
-	struct snp_rkey k = snp_rkey_of(f, v6);
+	struct snp_rkey k = snp_rkey_of(f, v6, x4);
 	struct snp_ent copy;
 	int r = find_unlocked(s, kh, &k, &copy);
 
@@ -122,15 +124,27 @@ lookup_fam(struct snatpool_table *t, const struct snatpool_flow *f, uint32_t now
 	return 0;
 }
 
+/* A flow snp_flow_ok() refused: a NAT64 flow, or an error. */
+static __attribute__((noinline)) int
+lookup_slow(struct snatpool_table *t, const struct snatpool_flow *f, uint32_t now,
+	    struct snatpool_mapping *out)
+{
+	int err = flow_err(t, f);
+
+	if (err)
+		return err;
+	return lookup_fam(t, f, now, out, true, true);	/* NAT64 */
+}
+
 SNP_API int snatpool_table_lookup(struct snatpool_table *t,
 				  const struct snatpool_flow *f, uint32_t now,
 				  struct snatpool_mapping *out)
 {
 	if (!snp_flow_ok(t, f))
-		return flow_err(t, f);
+		return lookup_slow(t, f, now, out);
 	if (f->family == AF_INET)
-		return lookup_fam(t, f, now, out, false);
-	return lookup_fam(t, f, now, out, true);
+		return lookup_fam(t, f, now, out, false, false);
+	return lookup_fam(t, f, now, out, true, false);
 }
 
 /*
@@ -172,7 +186,7 @@ read_candidate(const struct snp_shard *s, const struct snp_ent *cand,
 	       const struct snatpool_flow *f, struct snp_ent *copy)
 {
 	uint32_t seq = snp_read_begin(s);
-	struct snp_rkey k = snp_rkey_of(f, f->family == AF_INET6);
+	struct snp_rkey k = snp_rkey_kfam(f->family, f->proto, f->src, f->sport);
 
 	*copy = *cand;
 	if (!snp_rkey_eq(copy, &k))
@@ -210,11 +224,13 @@ SNP_API int snatpool_table_lookup_burst(struct snatpool_table *t,
 		for (i = 0; i < n; i++) {
 			uint64_t h;
 
-			ret[base + i] = snp_flow_ok(t, &f[i]) ? 0 : flow_err(t, &f[i]);
-			if (ret[base + i]) {
+			if (!snp_flow_ok(t, &f[i])) {	/* an error, or NAT64 */
+				ret[base + i] = lookup_slow(t, &f[i], now, &out[base + i]);
+				found += !ret[base + i];
 				sh[i] = NULL;
 				continue;
 			}
+			ret[base + i] = 0;
 			h = snp_src_hash(t, f[i].family, f[i].src);
 			kh[i] = snp_key_hash(t, h, f[i].family, f[i].proto, f[i].src, f[i].sport);
 			sh[i] = snp_shard_of(t, h);

@@ -163,8 +163,8 @@ void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		int mode, uint32_t now, int dtype)
 {
 	struct snp_ent *e = snp_ent_at(s, idx);
-	int family = snp_ent_family(e), slot = snp_proto_slot(e->proto);
-	struct snp_ports *ps = snp_ports_peek(t, family, slot, e->xidx);
+	int slot = snp_proto_slot(e->proto);
+	struct snp_ports *ps = snp_ports_peek(t, snp_ent_xfamily(e), slot, e->xidx);
 
 	s->c.live_flows -= snp_ent_flows(e);
 	if (e->flags & SNP_E_IDLE)
@@ -172,7 +172,7 @@ void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	snp_hash_unlink(s, idx);
 	count_mapping(s, e, -1);
 	if (t->quota)
-		snp_quota_dec(s, e->src, family == AF_INET6);
+		snp_quota_dec(s, e->src, e->flags & SNP_E_V6);
 	if (ps) {
 		pthread_mutex_lock(&ps->lock);
 		snp_ports_release(t, ps, slot, e->xport, mode, now);
@@ -220,26 +220,33 @@ int snp_expire_shard(struct snatpool_table *t, struct snp_shard *s, uint32_t now
 /*
  * Pick the address and port for a new mapping of entry @idx (filled but for
  * xidx, xport).  PAIRED: the address the pool's algorithm selects for the
- * source; else the key hash @kh picks the first address tried.
+ * source (NAT64: by its NAT64 rule, among the IPv4 addresses); else the
+ * key hash @kh picks the first address tried.
  */
 static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		 const struct snatpool_flow *f, int slot, uint64_t kh, uint32_t now)
 {
 	struct snp_ent *e = snp_ent_at(s, idx);
-	uint32_t n = t->nfam[f->family == AF_INET6], first, k, xidx;
+	int xfam = snp_kfam_x(f->family);
+	uint32_t nx = t->nfam[xfam == AF_INET6], n = nx, first, k, xidx;
 	bool holddown = false, hd, pres;
 	uint16_t blo = 0, bhi = 0;
 	int err;
 
 	if (t->pb) {	/* inside the source's deterministic block, nowhere else */
-		int fam, xfam;
+		int pfam, pxfam;
 
-		snp_portblock_pool(t->pb, &fam, &xfam);
-		if (f->family != fam || snp_portblock_block(t->pb, f->src, &first, &blo, &bhi))
+		snp_portblock_pool(t->pb, &pfam, &pxfam);
+		if (f->family != pfam ||
+		    snp_portblock_block(t->pb, f->src, &first, &blo, &bhi))
 			return -ENOENT;
 		n = 1;
 	} else if (t->flags & SNATPOOL_TABLE_F_PAIRED) {
-		err = snatpool_select(t->pool, f->family, f->src, t->algo, &first, NULL);
+		if (f->family == SNATPOOL_AF_NAT64)
+			err = snatpool_select_nat64(t->pool, f->src, t->algo, &first, NULL);
+		else
+			err = snatpool_select(t->pool, f->family, f->src, t->algo, &first,
+					      NULL);
 		if (err)
 			return err;
 		n = 1;
@@ -250,9 +257,9 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		struct snp_ports *ps;
 
 		xidx = first + k;
-		if (xidx >= t->nfam[f->family == AF_INET6])
-			xidx -= t->nfam[f->family == AF_INET6];
-		ps = snp_ports_get(t, f->family, slot, xidx);
+		if (xidx >= nx)
+			xidx -= nx;
+		ps = snp_ports_get(t, xfam, slot, xidx);
 		if (!ps)
 			return -ENOMEM;
 		/* a full space is skipped without its lock; rechecked under it */
@@ -290,14 +297,16 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	return -SNATPOOL_EEXHAUSTED;
 }
 
+/* @family: the key family (AF_INET, AF_INET6, SNATPOOL_AF_NAT64). */
 static void ent_init(struct snp_ent *e, int family, uint8_t proto,
 		     const uint8_t *src, uint16_t sport)
 {
 	memset(e, 0, sizeof(*e));
-	memcpy(e->src, src, family == AF_INET6 ? 16 : 4);
+	memcpy(e->src, src, family != AF_INET ? 16 : 4);
 	e->sport = sport;
 	e->proto = proto;
-	e->flags = SNP_E_USED | (family == AF_INET6 ? SNP_E_V6 : 0);
+	e->flags = SNP_E_USED | (family != AF_INET ? SNP_E_V6 : 0) |
+		   (family == SNATPOOL_AF_NAT64 ? SNP_E_X4 : 0);
 }
 
 SNP_API int snatpool_table_claim(struct snatpool_table *t,
@@ -313,7 +322,7 @@ SNP_API int snatpool_table_claim(struct snatpool_table *t,
 	err = snp_flow_check(t, f, &slot);
 	if (err)
 		return err;
-	if (!t->nfam[f->family == AF_INET6])
+	if (!t->nfam[snp_kfam_x(f->family) == AF_INET6])
 		return -SNATPOOL_ENOFAMILY;
 	h = snp_src_hash(t, f->family, f->src);
 	kh = snp_key_hash(t, h, f->family, f->proto, f->src, f->sport);
@@ -360,7 +369,7 @@ SNP_API int snatpool_table_claim(struct snatpool_table *t,
 		goto done;
 	}
 	if (t->quota) {
-		err = snp_quota_inc(t, s, f->src, f->family == AF_INET6, true);
+		err = snp_quota_inc(t, s, f->src, f->family != AF_INET, true);
 		if (err) {
 			if (err == -SNATPOOL_EQUOTA)
 				s->c.quota_exceeded++;
@@ -407,7 +416,7 @@ undo_slot:
 	ent_drop(t, s, idx);
 undo_quota:
 	if (t->quota)
-		snp_quota_dec(s, f->src, f->family == AF_INET6);
+		snp_quota_dec(s, f->src, f->family != AF_INET);
 out:
 	snp_shard_unlock(s);
 	return err;
@@ -517,14 +526,14 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	struct snp_ent *e;
 	uint32_t idx;
 
-	ps = snp_ports_get(t, family, slot, xidx);
+	ps = snp_ports_get(t, snp_kfam_x(family), slot, xidx);
 	if (!ps)
 		return -ENOMEM;
 	idx = ent_new(t, s, &err);
 	if (idx == SNP_NIL)
 		return err;
 	if (t->quota) {
-		err = snp_quota_inc(t, s, src, family == AF_INET6, false);
+		err = snp_quota_inc(t, s, src, family != AF_INET, false);
 		if (err) {
 			ent_drop(t, s, idx);
 			return err;
@@ -542,7 +551,7 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	pthread_mutex_unlock(&ps->lock);
 	if (err) {
 		if (t->quota)
-			snp_quota_dec(s, src, family == AF_INET6);
+			snp_quota_dec(s, src, family != AF_INET);
 		ent_drop(t, s, idx);
 		return err;
 	}

@@ -13,7 +13,7 @@ bool snp_permit_has(const struct snatpool_table *t, struct snp_shard *s, uint32_
 		    const uint8_t *addr, uint16_t port)
 {
 	const struct snp_permit *p = *snp_permit_at(s, idx);
-	size_t alen = snp_ent_family(snp_ent_at(s, idx)) == AF_INET6 ? 16 : 4;
+	size_t alen = snp_ent_xfamily(snp_ent_at(s, idx)) == AF_INET6 ? 16 : 4;
 	uint32_t i;
 
 	if (!p)
@@ -30,7 +30,7 @@ int snp_permit_add(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		   const uint8_t *addr, uint16_t port)
 {
 	struct snp_permit **pp = snp_permit_at(s, idx), *p = *pp;
-	size_t alen = snp_ent_family(snp_ent_at(s, idx)) == AF_INET6 ? 16 : 4;
+	size_t alen = snp_ent_xfamily(snp_ent_at(s, idx)) == AF_INET6 ? 16 : 4;
 	uint32_t i;
 
 	if (snp_permit_has(t, s, idx, addr, port))

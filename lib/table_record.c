@@ -52,13 +52,20 @@ bool snp_rec_check(const struct snatpool_table *t, struct snp_rec *r,
 {
 	size_t alen;
 
-	if (!snp_proto_carries(r->proto, r->family) || (r->flags & ~flags_ok) ||
-	    r->xidx >= t->nfam[r->family == AF_INET6] ||
+	if (r->flags & ~flags_ok)
+		return false;
+	if (r->flags & SNP_R_NAT64) {
+		if (r->family != AF_INET6)
+			return false;
+		r->family = SNATPOOL_AF_NAT64;
+	}
+	if (!snp_key_carries(r->proto, r->family) ||
+	    r->xidx >= t->nfam[snp_kfam_x(r->family) == AF_INET6] ||
 	    r->xport < t->port_lo || r->xport > t->port_hi ||
 	    (state && !!(r->flags & SNP_R_IDLE) != !r->nflows) ||	/* idle exactly when no flow */
 	    (!(r->flags & SNP_R_IDLE) && r->remaining) || r->nflows > max_flows)
 		return false;
-	alen = r->family == AF_INET6 ? 16 : 4;
+	alen = r->family != AF_INET ? 16 : 4;
 	if (!snp_zero(src16 + alen, 16 - alen))
 		return false;
 	memset(r->src, 0, sizeof(r->src));

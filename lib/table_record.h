@@ -52,10 +52,12 @@ uint32_t snp_pool_fingerprint(const struct snatpool *pool);
 #define SNP_R_IDLE	1
 #define SNP_R_REMOTE	2	/* HA records only: a remote the mapping admits */
 #define SNP_R_PRESERVED	4
+#define SNP_R_NAT64	8	/* family 6, IPv4 tuple; readers before it refuse it */
 
 /* One mapping as a snapshot or HA record carries it, decoded. */
 struct snp_rec {
-	int      family;		/* AF_INET, AF_INET6; 0: neither */
+	int      family;		/* key family: AF_INET, AF_INET6, SNATPOOL_AF_NAT64
+					 * (after snp_rec_check()); 0: neither */
 	uint8_t  proto, flags;		/* SNP_R_* */
 	uint16_t sport, xport, nflows;
 	uint32_t xidx, remaining;	/* idle: seconds left */
@@ -74,7 +76,9 @@ static inline int snp_rec_family(uint8_t octet)
  * deadline unless idle, at most @max_flows flows, and with @state (the
  * record sets a mapping's state) idle exactly when it has no flow.  @src16
  * is the record's 16 source octets: an IPv4 source's last 12 must be zero;
- * the source is copied into @r.  Return: true if valid.
+ * the source is copied into @r.  SNP_R_NAT64 (in @flags_ok) on a family 6
+ * record makes @r's family SNATPOOL_AF_NAT64, its tuple IPv4.  Return: true
+ * if valid.
  */
 bool snp_rec_check(const struct snatpool_table *t, struct snp_rec *r,
 		   const uint8_t *src16, uint8_t flags_ok, bool state,

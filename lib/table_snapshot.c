@@ -10,13 +10,21 @@
  *    24  u64 mappings       32 u64 HA sequence number at the snapshot
  *    40  u64 body octets    48 u32 mapping record size (48)   52..63 zero
  *   body: per mapping, 48 octets
- *     0  u8 family (4, 6)   1 u8 protocol   2 u8 flags (1 idle, 4 preserved)
+ *     0  u8 family (4, 6)   1 u8 protocol   2 u8 flags (1 idle, 4 preserved,
+ *                                                      8 NAT64)
  *     3  u8 zero            4 u16 source port   6 u16 translated port
  *     8  u32 translated address index      12 u16 live flows
  *    14  u16 remotes that follow           16 u32 idle: seconds left
  *    20  16 octets source address (IPv4: 4, then zeros)    36..47 zero
- *   then its remotes, 20 octets each: 16 octets address, u16 port, u16 zero
+ *   then its remotes, 20 octets each: 16 octets address (of the translated
+ *   family: IPv4, 4 then zeros, for NAT64), u16 port, u16 zero
  *   trailer: u64 XXH64 of header and body
+ *
+ * A NAT64 mapping (an IPv6 source owning an IPv4 tuple) is family 6 with
+ * flag 8; its index and port are in the IPv4 port space.  The version
+ * stays 1, so a snapshot without NAT64 mappings is what it was; a reader
+ * from before NAT64 refuses flag 8 as an unknown flag (-SNATPOOL_ESNAPSHOT)
+ * and so the whole snapshot, never loading such a mapping as IPv6.
  *
  * A snapshot is taken with every shard locked, so it is one consistent
  * state, and carries the HA sequence number of that state: a peer that
@@ -63,7 +71,8 @@ static size_t ent_write(struct snatpool_table *t, struct snp_shard *s, uint32_t 
 	r[0] = v6 ? 6 : 4;
 	r[1] = e->proto;
 	r[2] = (uint8_t)(((e->flags & SNP_E_IDLE) ? SNP_R_IDLE : 0) |
-			 ((e->flags & SNP_E_PRESERVED) ? SNP_R_PRESERVED : 0));
+			 ((e->flags & SNP_E_PRESERVED) ? SNP_R_PRESERVED : 0) |
+			 ((e->flags & SNP_E_X4) ? SNP_R_NAT64 : 0));
 	snp_put16(r + 4, e->sport);
 	snp_put16(r + 6, e->xport);
 	snp_put32(r + 8, e->xidx);
@@ -232,13 +241,15 @@ static int cmp_key(const void *a, const void *b)
 	return memcmp(x->m.src, y->m.src, 16);
 }
 
+/* Tuples: a NAT64 mapping's is IPv4, as an IPv4 source's. */
 static int cmp_tuple(const void *a, const void *b)
 {
 	const struct lrec *x = *(const struct lrec *const *)a, *y = *(const struct lrec *const *)b;
 	int sx = snp_proto_slot(x->m.proto), sy = snp_proto_slot(y->m.proto);
+	int fx = snp_kfam_x(x->m.family), fy = snp_kfam_x(y->m.family);
 
-	if (x->m.family != y->m.family)
-		return x->m.family - y->m.family;
+	if (fx != fy)
+		return fx - fy;
 	if (sx != sy)
 		return sx - sy;
 	if (x->m.xidx != y->m.xidx)
@@ -246,12 +257,14 @@ static int cmp_tuple(const void *a, const void *b)
 	return x->m.xport - y->m.xport;
 }
 
+/* Source addresses: NAT64 and native IPv6 mappings of one source count together. */
 static int cmp_src(const void *a, const void *b)
 {
 	const struct lrec *x = *(const struct lrec *const *)a, *y = *(const struct lrec *const *)b;
+	int fx = snp_kfam_src(x->m.family), fy = snp_kfam_src(y->m.family);
 
-	if (x->m.family != y->m.family)
-		return x->m.family - y->m.family;
+	if (fx != fy)
+		return fx - fy;
 	return memcmp(x->m.src, y->m.src, 16);
 }
 
@@ -309,10 +322,10 @@ static int parse(struct snatpool_table *t, const uint8_t *p, size_t len,
 		l->nrem = snp_get16(r + 14);
 		l->m.remaining = snp_get32(r + 16);
 		if (r[3] || l->nrem > SNP_PERMIT_MAX || !snp_zero(r + 36, 12) ||
-		    !snp_rec_check(t, &l->m, r + 20, SNP_R_IDLE | SNP_R_PRESERVED, true,
-				   t->max_sessions))
+		    !snp_rec_check(t, &l->m, r + 20, SNP_R_IDLE | SNP_R_PRESERVED |
+				   SNP_R_NAT64, true, t->max_sessions))
 			goto fail;
-		alen = l->m.family == AF_INET6 ? 16 : 4;
+		alen = snp_kfam_x(l->m.family) == AF_INET6 ? 16 : 4;	/* the remotes' */
 		off += S_REC;
 		if ((len - 8 - off) / S_REM < l->nrem)
 			goto fail;
