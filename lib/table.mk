@@ -33,6 +33,13 @@ tests_check_table_persist_SOURCES = tests/check_table_persist.c tests/testutil.h
 tests_check_table_persist_CFLAGS = $(TABLE_TEST_CFLAGS) $(LIBXXHASH_CFLAGS)
 tests_check_table_persist_LDADD = $(TABLE_TEST_LDADD)
 
+check_PROGRAMS += tests/check_table_nat64
+TESTS += tests/check_table_nat64
+tests_check_table_nat64_SOURCES = tests/check_table_nat64.c tests/testutil.h \
+	tests/table_testutil.h
+tests_check_table_nat64_CFLAGS = $(TABLE_TEST_CFLAGS) $(LIBXXHASH_CFLAGS)
+tests_check_table_nat64_LDADD = $(TABLE_TEST_LDADD)
+
 check_PROGRAMS += tests/check_event_queue
 TESTS += tests/check_event_queue
 tests_check_event_queue_SOURCES = tests/check_event_queue.c tests/testutil.h tests/table_testutil.h

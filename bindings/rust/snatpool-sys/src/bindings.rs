@@ -5,6 +5,7 @@ pub const SNATPOOL_VERSION_MINOR: u32 = 1;
 pub const SNATPOOL_VERSION_PATCH: u32 = 0;
 pub const SNATPOOL_MAX_ADDRS: u32 = 65536;
 pub const SNATPOOL_MAGLEV_SIZE: u32 = 262139;
+pub const SNATPOOL_AF_NAT64: u32 = 6464;
 pub const SNATPOOL_DELTA_RECORD_SIZE: u32 = 96;
 pub const SNATPOOL_VECTORS_SCHEMA: &[u8; 19usize] = b"snatpool-vectors/1\0";
 pub const SNATPOOL_VECTORS_SCHEMA_XFAMILY: &[u8; 19usize] = b"snatpool-vectors/2\0";
@@ -470,9 +471,12 @@ extern "C" {
     #[doc = " on any address, or in the source's block); -ENOENT (portblock: the"]
     #[doc = " source has no block); -SNATPOOL_EFULL (table at max_mappings);"]
     #[doc = " -SNATPOOL_EQUOTA (source at port_quota); -SNATPOOL_ESESSIONS (mapping at"]
-    #[doc = " max_session_number); -SNATPOOL_ENOFAMILY; -EPROTONOSUPPORT (a protocol"]
-    #[doc = " the table does not take, or one @flow's family cannot carry: ICMP over"]
-    #[doc = " IPv6, ICMPv6 over IPv4); -EINVAL; -ENOMEM; a snatpool_select() error."]
+    #[doc = " max_session_number); -SNATPOOL_ENOFAMILY (the pool has no address of"]
+    #[doc = " the translated family: IPv4 for SNATPOOL_AF_NAT64); -EPROTONOSUPPORT (a"]
+    #[doc = " protocol the table does not take, or one @flow's family cannot carry:"]
+    #[doc = " ICMP over IPv6 or NAT64, ICMPv6 over IPv4); -EINVAL; -ENOMEM; a"]
+    #[doc = " snatpool_select() or, for NAT64 flows, snatpool_select_nat64() error"]
+    #[doc = " (-SNATPOOL_ENONAT64: PAIRED with an algorithm that has no NAT64 rule)."]
     pub fn snatpool_table_claim(
         t: *mut snatpool_table,
         flow: *const snatpool_flow,
