@@ -13,6 +13,12 @@
  * the library picks is not modelled; that a port is free, rested and (with
  * parity) of the right parity, is.
  *
+ * Sources are IPv4, IPv6, and NAT64 (SNATPOOL_AF_NAT64): the NAT64 ones use
+ * the IPv6 sources' addresses, so each such address holds two keys per
+ * protocol and port (native and NAT64), counted together by the quota; a
+ * NAT64 key takes its tuple in the IPv4 port spaces, paired through
+ * snatpool_select_nat64().
+ *
  * usage: table_model [ops per configuration] [seed]
  */
 #include <inttypes.h>
@@ -22,7 +28,8 @@
 
 #define NV4	40
 #define NV6	8
-#define NSRC	(NV4 + NV6)
+#define N64	NV6		/* NAT64 source i has IPv6 source i's address */
+#define NSRC	(NV4 + NV6 + N64)
 #define NSPORT	4
 #define NPROTO	2
 #define NKEYS	(NSRC * NSPORT * NPROTO)
@@ -104,21 +111,34 @@ static struct snatpool_flow key_flow(int key)
 		f.src[3] = (uint8_t)src;
 		f.dst[0] = 192;
 		f.dst[3] = (uint8_t)(rnd() % 3);
-	} else {
+	} else if (src < NV4 + NV6) {
 		f.family = AF_INET6;
 		f.src[0] = 0x20;
 		f.src[1] = 0x01;
 		f.src[15] = (uint8_t)src;
 		f.dst[0] = 0x20;
 		f.dst[15] = (uint8_t)(rnd() % 3);
+	} else {		/* NAT64: an IPv6 source's address, an IPv4 remote */
+		f.family = SNATPOOL_AF_NAT64;
+		f.src[0] = 0x20;
+		f.src[1] = 0x01;
+		f.src[15] = (uint8_t)(src - NV6);
+		f.dst[0] = 192;
+		f.dst[3] = (uint8_t)(rnd() % 3);
 	}
 	f.dport = (uint16_t)(80 + rnd() % 2);
 	return f;
 }
 
+/* The port spaces' family: IPv6 only for native IPv6 keys. */
 static int fam_i(int key)
 {
-	return key_src(key) >= NV4;
+	return key_src(key) >= NV4 && key_src(key) < NV4 + NV6;
+}
+
+static bool nat64_key(int key)
+{
+	return key_src(key) >= NV4 + NV6;
 }
 
 static int proto_i(int key)
@@ -149,12 +169,19 @@ static bool any_eligible(struct model *m, int fi, int pi, uint32_t a, uint16_t s
 	return false;
 }
 
+/* Mappings of the key's source address: native IPv6 and NAT64 together. */
 static uint32_t src_count(struct model *m, int key)
 {
-	int s = key_src(key), i;
+	int s = key_src(key), i, twin = -1;
 	uint32_t n = 0;
 
+	if (s >= NV4 + NV6)
+		twin = s - NV6;
+	else if (s >= NV4)
+		twin = s + NV6;
 	for (i = s * NSPORT * NPROTO; i < (s + 1) * NSPORT * NPROTO; i++)
+		n += m->k[i].live;
+	for (i = twin * NSPORT * NPROTO; twin >= 0 && i < (twin + 1) * NSPORT * NPROTO; i++)
 		n += m->k[i].live;
 	return n;
 }
@@ -205,7 +232,10 @@ static void do_claim(struct snatpool_table *t, struct model *m, int key)
 		want = -SNATPOOL_EFULL;
 	else {
 		if (m->c->flags & SNATPOOL_TABLE_F_PAIRED) {
-			snatpool_select(pool, f.family, f.src, 0, &sel, NULL);
+			if (nat64_key(key))
+				snatpool_select_nat64(pool, f.src, 0, &sel, NULL);
+			else
+				snatpool_select(pool, f.family, f.src, 0, &sel, NULL);
 			can = any_eligible(m, fi, pi, sel, f.sport);
 		} else {
 			for (a = 0; a < nfam[fi] && !can; a++)
@@ -317,7 +347,8 @@ static int collect(const struct snatpool_mapping *mp, void *ctx)
 
 static int mkey_of(const struct snatpool_mapping *mp)
 {
-	int src = mp->family == AF_INET ? mp->src[3] : mp->src[15];
+	int src = mp->family == AF_INET ? mp->src[3] :
+		  mp->family == SNATPOOL_AF_NAT64 ? mp->src[15] + NV6 : mp->src[15];
 	int sp = mp->sport >= 40000 ? mp->sport - 40000 : mp->sport - PLO - 3;
 	int pr = mp->proto == IPPROTO_UDP;
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * table_stress.c - several threads claim, release, roll back, look up and
- * expire at random on one table while another thread drains the HA delta
- * stream; then the same operations are replayed on one thread into a second
- * table, and the stream into a third.  Final counters and ownership must
- * agree exactly.  Run it under ThreadSanitizer too (see lib/table.mk).
+ * expire at random on one table (IPv4 and NAT64 flows) while another
+ * thread drains the HA delta stream; then the same operations are replayed
+ * on one thread into a second table, and the stream into a third.  Final
+ * counters and ownership must agree exactly.  Run it under ThreadSanitizer
+ * too (see lib/table.mk).
  *
  * Each thread owns its sources; time moves in rounds separated by barriers,
  * all threads using the round's time, so every operation's result is the
@@ -52,6 +53,15 @@ static struct snatpool_flow flow_of(int thread, int key)
 					  (uint16_t)(30000 + key % 4));
 
 	f.dst[3] = (uint8_t)(key % 5);
+	if (key % 8 == 7) {	/* NAT64: an IPv6 source, IPv4 tuples shared with the rest */
+		f.family = SNATPOOL_AF_NAT64;
+		memset(f.src, 0, 16);
+		f.src[0] = 0x20;
+		f.src[1] = 0x01;
+		f.src[13] = (uint8_t)thread;
+		f.src[14] = (uint8_t)(key >> 8);
+		f.src[15] = (uint8_t)key;
+	}
 	return f;
 }
 
@@ -85,8 +95,8 @@ static int apply(struct snatpool_table *t, int thread, const struct op *o, uint3
 		r = snatpool_table_lookup(t, &f, now, &m);
 		if (r)
 			return r;
-		return snatpool_table_permit(t, m.family, m.proto, m.xaddr, m.xport, f.dst,
-					     f.dport, now);
+		return snatpool_table_permit(t, m.family == SNATPOOL_AF_NAT64 ? AF_INET : m.family,
+					     m.proto, m.xaddr, m.xport, f.dst, f.dport, now);
 	}
 }
 
