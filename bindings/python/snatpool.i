@@ -623,15 +623,16 @@ static const struct snp_py_field snp_py_portblock_opts[] = {
 };
 
 /* A mapping as (family, proto, sport, src, xindex, xaddr, xport, flows,
- * expires, flags); addresses as bytes of their family's length. */
+ * expires, flags); addresses as bytes of their family's length (NAT64:
+ * src IPv6, xaddr IPv4). */
 static PyObject *snp_py_mapping(const struct snatpool_mapping *m)
 {
-	int alen = snp_py_alen(m->family) ? snp_py_alen(m->family) : 16;
+	int slen = m->family == AF_INET ? 4 : 16, xlen = m->family == AF_INET6 ? 16 : 4;
 
 	return Py_BuildValue("(iiiy#ky#ikkk)", m->family, (int)m->proto, (int)m->sport,
-			     (const char *)m->src, (Py_ssize_t)alen,
+			     (const char *)m->src, (Py_ssize_t)slen,
 			     (unsigned long)m->xindex,
-			     (const char *)m->xaddr, (Py_ssize_t)alen, (int)m->xport,
+			     (const char *)m->xaddr, (Py_ssize_t)xlen, (int)m->xport,
 			     (unsigned long)m->flows, (unsigned long)m->expires,
 			     (unsigned long)m->flags);
 }

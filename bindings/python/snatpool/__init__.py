@@ -33,13 +33,14 @@ __all__ = ["Algo", "AlgoFlag", "AlgoInfo", "Code", "DEFAULT_ALGO", "Error",
            "verify", "write_vectors"]
 
 from .table import (DELTA_RECORD_SIZE, PORTBLOCK_STRICT, Event, EventType, Flow,
-                    Mapping, MappingFlag, Permit, PortBlock, PortStrategy, Table,
-                    TableFlag, TableStats, port_block_algo, port_block_algos)
+                    Mapping, MappingFlag, Nat64Flow, Permit, PortBlock,
+                    PortStrategy, Table, TableFlag, TableStats, port_block_algo,
+                    port_block_algos)
 
 __all__ += ["DELTA_RECORD_SIZE", "Event", "EventType", "Flow", "Mapping",
-            "MappingFlag", "Permit", "PortBlock", "PortStrategy", "Table",
-            "TableFlag", "TableStats", "PORTBLOCK_STRICT", "port_block_algo",
-            "port_block_algos"]
+            "MappingFlag", "Nat64Flow", "Permit", "PortBlock", "PortStrategy",
+            "Table", "TableFlag", "TableStats", "PORTBLOCK_STRICT",
+            "port_block_algo", "port_block_algos"]
 
 __version__ = capi.version()
 

@@ -34,9 +34,9 @@ from ._pool import AddressLike, Algo, Pool, parse_address
 from .errors import Code, Error, InvalidInput
 
 __all__ = ["Permit", "PortStrategy", "TableFlag", "MappingFlag", "Flow",
-           "Mapping", "TableStats", "Table", "PortBlock", "DELTA_RECORD_SIZE",
-           "EventType", "Event", "port_block_algos", "port_block_algo",
-           "PORTBLOCK_STRICT"]
+           "Nat64Flow", "Mapping", "TableStats", "Table", "PortBlock",
+           "DELTA_RECORD_SIZE", "EventType", "Event", "port_block_algos",
+           "port_block_algo", "PORTBLOCK_STRICT"]
 
 DELTA_RECORD_SIZE = capi.SNATPOOL_DELTA_RECORD_SIZE
 
@@ -131,12 +131,39 @@ class Flow(namedtuple("Flow", "proto src sport dst dport")):
                 self.src.packed, self.dst.packed)
 
 
+class Nat64Flow(Flow):
+    """A NAT64 flow (SNATPOOL_AF_NAT64): an IPv6 source translated to IPv4.
+    ``dst`` is the IPv4 remote the IPv6 destination embeds (RFC 6052).  Its
+    key is its own, beside the same source's native IPv6 flows; its mapping
+    owns an IPv4 tuple (with TableFlag.PAIRED: snatpool_select_nat64()'s
+    address)."""
+
+    __slots__ = ()
+
+    def __new__(cls, proto, src, sport, dst, dport=0):
+        src, dst = parse_address(src), parse_address(dst)
+        if src.version != 6 or dst.version != 4:
+            raise InvalidInput(Code.EFAMILY, "a NAT64 flow is an IPv6 source and an IPv4 remote",
+                               "%s %s" % (src, dst))
+        return tuple.__new__(cls, (int(proto), src, int(sport), dst, int(dport)))
+
+    def _c(self):
+        return (capi.SNATPOOL_AF_NAT64, self.proto, self.sport, self.dport,
+                self.src.packed, self.dst.packed)
+
+
 class Mapping(namedtuple("Mapping", "proto src sport xindex xaddr xport flows expires flags")):
     """A mapping: the source (proto, src, sport) and its translated tuple
     (xaddr, xport; xindex its index in the family's configured order),
-    live flows, the idle lease's deadline (0 while flows live) and flags."""
+    live flows, the idle lease's deadline (0 while flows live) and flags.
+    A NAT64 mapping has an IPv6 src and an IPv4 xaddr (:attr:`nat64`)."""
 
     __slots__ = ()
+
+    @property
+    def nat64(self) -> bool:
+        """True for a NAT64 mapping (an IPv6 source owning an IPv4 tuple)."""
+        return self.src.version == 6 and self.xaddr.version == 4
 
     @classmethod
     def _from_c(cls, t):
