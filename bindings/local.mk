@@ -18,7 +18,7 @@ GO_SRC = bindings/go/go.mod bindings/go/doc.go bindings/go/errors.go bindings/go
 	bindings/go/algo.go bindings/go/pool.go bindings/go/vectors.go \
 	bindings/go/table.go bindings/go/portblock.go bindings/go/snatpool_test.go \
 	bindings/go/example_test.go bindings/go/table_test.go bindings/go/portblock_test.go \
-	bindings/go/nat64.go bindings/go/nat64_test.go \
+	bindings/go/nat64.go bindings/go/nat64_test.go bindings/go/table_nat64_test.go \
 	bindings/go/portblock_algo_test.go \
 	bindings/go/cmd/snatpool-go/main.go
 RUST_SRC = bindings/rust/Cargo.toml bindings/rust/Cargo.lock \

@@ -62,13 +62,18 @@ const (
 // DeltaRecordSize is the size of one HA delta record, octets.
 const DeltaRecordSize = C.SNATPOOL_DELTA_RECORD_SIZE
 
-// Flow is one flow as a dataplane sees it; Src and Dst of one family.
+// Flow is one flow as a dataplane sees it; Src and Dst of one family, or,
+// with NAT64 set, an IPv6 Src translated to IPv4 and the IPv4 remote Dst
+// that the IPv6 destination embeds (RFC 6052): SNATPOOL_AF_NAT64, a key of
+// its own beside the same source's native IPv6 flows, owning an IPv4 tuple
+// (paired through snatpool_select_nat64 with TablePaired).
 type Flow struct {
 	Proto   uint8 // IPPROTO_TCP, IPPROTO_UDP, ...
 	Src     netip.Addr
 	SrcPort uint16
 	Dst     netip.Addr
 	DstPort uint16
+	NAT64   bool
 }
 
 func (f *Flow) c(op string) (C.struct_snatpool_flow, error) {
@@ -81,7 +86,12 @@ func (f *Flow) c(op string) (C.struct_snatpool_flow, error) {
 	if err != nil {
 		return cf, err
 	}
-	if af != daf {
+	if f.NAT64 {
+		if af != C.AF_INET6 || daf != C.AF_INET {
+			return cf, bad(op, ErrFamily, f.Src.String()+" "+f.Dst.String())
+		}
+		af = C.SNATPOOL_AF_NAT64
+	} else if af != daf {
 		return cf, bad(op, ErrFamily, f.Src.String()+" "+f.Dst.String())
 	}
 	cf.family = af
@@ -106,6 +116,7 @@ type Mapping struct {
 	Flows   uint32 // live flows using it
 	Expires uint32 // idle lease deadline (caller's clock); 0 while flows live
 	Flags   MappingFlags
+	NAT64   bool // an IPv6 Src owning an IPv4 XAddr (XIndex in the IPv4 order)
 }
 
 func mappingFrom(m *C.struct_snatpool_mapping) Mapping {
@@ -114,10 +125,16 @@ func mappingFrom(m *C.struct_snatpool_mapping) Mapping {
 		s[i] = byte(m.src[i])
 		x[i] = byte(m.xaddr[i])
 	}
+	sf, xf := m.family, m.family
+	nat64 := m.family == C.SNATPOOL_AF_NAT64
+	if nat64 {
+		sf, xf = C.AF_INET6, C.AF_INET
+	}
 	return Mapping{
-		Proto: uint8(m.proto), Src: addrFrom(m.family, &s), SrcPort: uint16(m.sport),
-		XIndex: int(m.xindex), XAddr: addrFrom(m.family, &x), XPort: uint16(m.xport),
+		Proto: uint8(m.proto), Src: addrFrom(sf, &s), SrcPort: uint16(m.sport),
+		XIndex: int(m.xindex), XAddr: addrFrom(xf, &x), XPort: uint16(m.xport),
 		Flows: uint32(m.flows), Expires: uint32(m.expires), Flags: MappingFlags(m.flags),
+		NAT64: nat64,
 	}
 }
 
@@ -555,7 +572,8 @@ func (t *Table) DrainEvents(max int) ([]Event, error) {
 		e := &evs[i]
 		out[i] = Event{Type: EventType(e._type), Now: uint32(e.now), UtilPct: uint32(e.util_pct)}
 		if out[i].Type != EventUtilRaise && out[i].Type != EventUtilClear &&
-			(e._map.family == C.AF_INET || e._map.family == C.AF_INET6) {
+			(e._map.family == C.AF_INET || e._map.family == C.AF_INET6 ||
+				e._map.family == C.SNATPOOL_AF_NAT64) {
 			m := mappingFrom(&e._map)
 			out[i].Mapping = &m
 		}
