@@ -61,7 +61,11 @@ impl Event {
         let kind = EventKind::from_c(e.type_);
         let mapping = match kind {
             EventKind::UtilRaise | EventKind::UtilClear => None,
-            _ if Family::from_af(e.map.family).is_none() => None,
+            _ if Family::from_af(e.map.family).is_none()
+                && e.map.family != sys::SNATPOOL_AF_NAT64 as std::os::raw::c_int =>
+            {
+                None
+            }
             _ => Some(Mapping::from_c(&e.map)),
         };
         Event {

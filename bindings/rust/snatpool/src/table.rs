@@ -150,12 +150,18 @@ pub struct Mapping {
 
 impl Mapping {
     pub(crate) fn from_c(m: &sys::snatpool_mapping) -> Mapping {
+        // NAT64 (SNATPOOL_AF_NAT64): an IPv6 source owning an IPv4 tuple
+        let (sf, xf) = if m.family == sys::SNATPOOL_AF_NAT64 as c_int {
+            (sys::AF_INET6, sys::AF_INET)
+        } else {
+            (m.family, m.family)
+        };
         Mapping {
             proto: m.proto,
-            src: from_c(m.family, &m.src),
+            src: from_c(sf, &m.src),
             sport: m.sport,
             xindex: m.xindex,
-            xaddr: from_c(m.family, &m.xaddr),
+            xaddr: from_c(xf, &m.xaddr),
             xport: m.xport,
             flows: m.flows,
             expires: m.expires,

@@ -650,3 +650,30 @@ fn select_nat64_and_its_refusals() {
     let xxh3 = Algo::parse("snatpool-xxh3-v1").unwrap();
     assert_eq!(v6.select_nat64(src, xxh3).unwrap_err().code(), codes::ENOFAMILY);
 }
+
+/// NAT64 mappings (an IPv6 source owning an IPv4 tuple) read back with an
+/// IPv4 xaddr: loaded from the snapshot seed of the fuzz corpus, which the
+/// C library wrote with four NAT64 mappings among IPv4 and IPv6 ones.
+#[test]
+fn table_nat64_mappings() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../fuzz/corpus/snapshot/table-nat64");
+    let mut data = Vec::new();
+    File::open(&path).unwrap().read_to_end(&mut data).unwrap();
+    let p = pool("198.51.100.1-198.51.100.4,2001:db8::/126");
+    let t = Table::new(&p, &TableOptions::default()).unwrap();
+    assert_eq!(t.load(&data[1..], 100).unwrap(), 6);
+    let ms = t.mappings(100).unwrap();
+    let nat64: Vec<_> = ms
+        .iter()
+        .filter(|m| m.src.is_ipv6() && m.xaddr.is_ipv4())
+        .collect();
+    assert_eq!(nat64.len(), 4);
+    for m in nat64 {
+        assert!(m.xindex < 4);
+        // the tuple is IPv4's: an ICMPv6 identifier is looked up as ICMP
+        let xproto = if m.proto == 58 { 1 } else { m.proto };
+        let x = t.lookup_xlat(xproto, m.xaddr, m.xport, 100).unwrap().unwrap();
+        assert_eq!(&x, m);
+    }
+}
