@@ -2,7 +2,7 @@
 //! Persistent-NAT tables: claims, releases, lookups, permits, expiry,
 //! counters, snapshots and the HA delta stream.
 use std::mem::MaybeUninit;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::raw::{c_int, c_void};
 use std::path::Path;
 use std::ptr::{self, NonNull};
@@ -66,6 +66,10 @@ pub enum PortStrategy {
 }
 
 /// One flow: its mapping's key (proto, src, sport) and its remote end.
+///
+/// An IPv6 `src` with an IPv4 `dst` is a NAT64 flow (SNATPOOL_AF_NAT64,
+/// see [`Flow::nat64`]): a key of its own beside the source's native IPv6
+/// flows, owning an IPv4 tuple.  The other mix of families is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Flow {
     /// IPPROTO_* number (6 TCP, 17 UDP, 1 ICMP, ...).
@@ -74,7 +78,7 @@ pub struct Flow {
     pub src: IpAddr,
     /// Original source port (ICMP: identifier).
     pub sport: u16,
-    /// Remote address (same family as `src`).
+    /// Remote address (same family as `src`; NAT64: the IPv4 remote).
     pub dst: IpAddr,
     /// Remote port (0 for ICMP).
     pub dport: u16,
@@ -103,10 +107,30 @@ impl Flow {
         }
     }
 
+    /// A NAT64 flow: an IPv6 source translated to IPv4, and the IPv4 remote
+    /// its IPv6 destination embeds (RFC 6052).  Its mapping owns an IPv4
+    /// tuple (paired through `snatpool_select_nat64` with TABLE_F_PAIRED).
+    pub fn nat64(proto: u8, src: Ipv6Addr, sport: u16, dst: Ipv4Addr, dport: u16) -> Flow {
+        Flow {
+            proto,
+            src: IpAddr::V6(src),
+            sport,
+            dst: IpAddr::V4(dst),
+            dport,
+        }
+    }
+
+    /// Whether this is a NAT64 flow (an IPv6 source, an IPv4 remote).
+    pub fn is_nat64(&self) -> bool {
+        self.src.is_ipv6() && self.dst.is_ipv4()
+    }
+
     fn c(&self, op: &'static str) -> Result<sys::snatpool_flow> {
-        let (af, src) = to_c(self.src);
+        let (mut af, src) = to_c(self.src);
         let (af2, dst) = to_c(self.dst);
-        if af != af2 {
+        if self.is_nat64() {
+            af = sys::SNATPOOL_AF_NAT64 as c_int;
+        } else if af != af2 {
             return Err(Error::with_token(
                 op,
                 codes::EFAMILY,

@@ -651,6 +651,35 @@ fn select_nat64_and_its_refusals() {
     assert_eq!(v6.select_nat64(src, xxh3).unwrap_err().code(), codes::ENOFAMILY);
 }
 
+/// NAT64 flows: claimed, paired through select_nat64, found by lookup_xlat.
+#[test]
+fn table_nat64_flows() {
+    let p = pool("198.51.100.1-198.51.100.4,2001:db8::/126");
+    let xxh3 = Algo::parse("snatpool-xxh3-v1").unwrap();
+    let t = Table::new(
+        &p,
+        &TableOptions {
+            flags: TABLE_F_PAIRED,
+            algo: xxh3,
+            permit: Permit::AnyRemoteHost,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let src: Ipv6Addr = "2001:db8:1::5".parse().unwrap();
+    let f = Flow::nat64(17, src, 4000, Ipv4Addr::new(192, 0, 2, 1), 53);
+    assert!(f.is_nat64());
+    let (idx, addr) = p.select_nat64(src, xxh3).unwrap();
+    let m = t.claim(&f, 10).unwrap();
+    assert_eq!((m.src, m.xindex, m.xaddr), (IpAddr::V6(src), idx, IpAddr::V4(addr)));
+    let g = Flow { sport: 4001, ..f };
+    assert_eq!(t.claim(&g, 10).unwrap().xaddr, IpAddr::V4(addr));
+    let native = Flow::udp(IpAddr::V6(src), 4000, ip("2001:db8::9"), 53);
+    assert_eq!(t.lookup(&native, 10).unwrap(), None);
+    let x = t.lookup_xlat(17, m.xaddr, m.xport, 10).unwrap().unwrap();
+    assert_eq!((x.src, x.sport), (IpAddr::V6(src), 4000));
+}
+
 /// NAT64 mappings (an IPv6 source owning an IPv4 tuple) read back with an
 /// IPv4 xaddr: loaded from the snapshot seed of the fuzz corpus, which the
 /// C library wrote with four NAT64 mappings among IPv4 and IPv6 ones.
