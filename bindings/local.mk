@@ -28,6 +28,7 @@ RUST_SRC = bindings/rust/Cargo.toml bindings/rust/Cargo.lock \
 	bindings/rust/snatpool/Cargo.toml bindings/rust/snatpool/src/lib.rs \
 	bindings/rust/snatpool/src/addr.rs bindings/rust/snatpool/src/algo.rs \
 	bindings/rust/snatpool/src/error.rs bindings/rust/snatpool/src/events.rs \
+	bindings/rust/snatpool/src/mapping.rs \
 	bindings/rust/snatpool/src/pool.rs bindings/rust/snatpool/src/portblock.rs \
 	bindings/rust/snatpool/src/table.rs bindings/rust/snatpool/src/vectors.rs \
 	bindings/rust/snatpool/tests/api.rs bindings/rust/snatpool/tests/vectors.rs \

@@ -8,7 +8,7 @@ use snatpool_sys as sys;
 
 use crate::addr::Family;
 use crate::error::{check, codes, Error, Result};
-use crate::table::Mapping;
+use crate::mapping::Mapping;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -24,6 +24,7 @@ mod addr;
 mod algo;
 mod error;
 mod events;
+mod mapping;
 mod pool;
 mod portblock;
 mod table;

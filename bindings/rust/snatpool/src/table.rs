@@ -9,10 +9,11 @@ use std::ptr::{self, NonNull};
 
 use snatpool_sys as sys;
 
-use crate::addr::{cstring, from_c, to_c};
+use crate::addr::{cstring, to_c};
 use crate::algo::Algo;
 use crate::error::{check, check_long, codes, Error, Result};
 use crate::events::{Event, EventQueue};
+pub use crate::mapping::Mapping;
 use crate::pool::Pool;
 
 /// Octets of one HA delta record.
@@ -146,51 +147,6 @@ impl Flow {
         f.src = src;
         f.dst = dst;
         Ok(f)
-    }
-}
-
-/// A mapping: a source (proto, src, sport) and its translated tuple.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Mapping {
-    /// IPPROTO_* number.
-    pub proto: u8,
-    /// The key: original source address.
-    pub src: IpAddr,
-    /// The key: original source port.
-    pub sport: u16,
-    /// Translated address: index in the family's configured order.
-    pub xindex: u32,
-    /// Translated address.
-    pub xaddr: IpAddr,
-    /// Translated port.
-    pub xport: u16,
-    /// Live flows using it.
-    pub flows: u32,
-    /// Idle lease deadline (caller's clock); 0 while flows live.
-    pub expires: u32,
-    /// MAP_F_* flags.
-    pub flags: u32,
-}
-
-impl Mapping {
-    pub(crate) fn from_c(m: &sys::snatpool_mapping) -> Mapping {
-        // NAT64 (SNATPOOL_AF_NAT64): an IPv6 source owning an IPv4 tuple
-        let (sf, xf) = if m.family == sys::SNATPOOL_AF_NAT64 as c_int {
-            (sys::AF_INET6, sys::AF_INET)
-        } else {
-            (m.family, m.family)
-        };
-        Mapping {
-            proto: m.proto,
-            src: from_c(sf, &m.src),
-            sport: m.sport,
-            xindex: m.xindex,
-            xaddr: from_c(xf, &m.xaddr),
-            xport: m.xport,
-            flows: m.flows,
-            expires: m.expires,
-            flags: m.flags,
-        }
     }
 }
 
