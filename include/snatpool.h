@@ -787,7 +787,8 @@ SNATPOOL_API int snatpool_table_save(struct snatpool_table *t,
  * left exactly as it was.
  * Return: the number of mappings loaded; -EBUSY (@t is not empty);
  * -SNATPOOL_ESNAPSHOT (truncated, corrupt, foreign version, another pool,
- * or inconsistent: a key or tuple twice, a tuple outside the pool);
+ * or inconsistent: a key or tuple twice, a tuple outside the pool, or, in
+ * a table inside the block, a tuple outside its source's block);
  * -SNATPOOL_EFULL, -SNATPOOL_EQUOTA (does not fit @t's limits); -ENOMEM.
  */
 SNATPOOL_API int snatpool_table_load_mem(struct snatpool_table *t,

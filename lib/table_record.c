@@ -46,6 +46,25 @@ bool snp_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
+/*
+ * A table inside the block (snatpool_table_opts.portblock) holds no port
+ * outside its source's deterministic block, whatever a snapshot or an HA
+ * peer sends: a record whose source has no block, or whose address or port
+ * is not that block's, is refused like any other bad record.
+ */
+static bool rec_in_block(const struct snatpool_table *t, const struct snp_rec *r)
+{
+	uint32_t x;
+	uint16_t lo, hi;
+	int fam, xfam;
+
+	if (!t->pb)
+		return true;
+	snp_portblock_pool(t->pb, &fam, &xfam);
+	return r->family == fam && !snp_portblock_block(t->pb, r->src, &x, &lo, &hi) &&
+	       r->xidx == x && r->xport >= lo && r->xport <= hi;
+}
+
 bool snp_rec_check(const struct snatpool_table *t, struct snp_rec *r,
 		   const uint8_t *src16, uint8_t flags_ok, bool state,
 		   uint32_t max_flows)
@@ -70,5 +89,5 @@ bool snp_rec_check(const struct snatpool_table *t, struct snp_rec *r,
 		return false;
 	memset(r->src, 0, sizeof(r->src));
 	memcpy(r->src, src16, alen);
-	return true;
+	return rec_in_block(t, r);
 }

@@ -662,6 +662,64 @@ START_TEST(test_table_det44)
 }
 END_TEST
 
+/*
+ * A table inside the block takes no port outside a block from a snapshot
+ * either: a snapshot of a plain table on the same pool loads only when
+ * every mapping lies in its source's block, and is refused whole (the
+ * table left empty) when one does not.
+ */
+START_TEST(test_table_block_snapshot)
+{
+	struct snatpool *p = tt_pool("203.0.113.0/30", 1024, 1123);
+	struct snatpool_portblock *pb = NULL;
+	struct snatpool_table *plain, *t;
+	struct snatpool_mapping m;
+	struct snatpool_flow f;
+	struct snatpool_diag d;
+	uint8_t buf[65536];
+	long len;
+
+	ck_assert_int_eq(mkalgo(p, SNATPOOL_PBALGO_XPF_DET_V0, AF_INET, "10.0.0.0", 27, 0, 10, 0,
+				&pb, &d), 0);
+	/* 10.0.0.13's block is address 1 (203.0.113.1), ports 1054-1063 */
+	plain = mktable(p, NULL, SNATPOOL_PORTS_SEQUENTIAL, 0, 0);
+	t = mktable(p, pb, SNATPOOL_PORTS_SEQUENTIAL, 0, 0);
+	{	/* in-block mappings (another block table's) load */
+		struct snatpool_table *other = mktable(p, pb, SNATPOOL_PORTS_SEQUENTIAL, 0, 0);
+
+		f = tt_flow(IPPROTO_UDP, "10.0.0.13", 1058, "192.0.2.1", 53);
+		ck_assert_int_eq(snatpool_table_claim(other, &f, 1, &m), 0);
+		len = snatpool_table_snapshot(other, 1, buf, sizeof(buf));
+		ck_assert_int_gt(len, 0);
+		ck_assert_int_eq(snatpool_table_load_mem(t, buf, (size_t)len, 1), 1);
+		snatpool_table_free(other);
+		snatpool_table_free(t);
+		t = mktable(p, pb, SNATPOOL_PORTS_SEQUENTIAL, 0, 0);
+	}
+	/* a port of another block, for the same source */
+	f.sport = 1100;
+	ck_assert_int_eq(snatpool_table_claim(plain, &f, 1, &m), 0);
+	ck_assert_uint_eq(m.xport, 1100);		/* preserved: not in 1054-1063 */
+	len = snatpool_table_snapshot(plain, 1, buf, sizeof(buf));
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(snatpool_table_load_mem(t, buf, (size_t)len, 1), -SNATPOOL_ESNAPSHOT);
+	f.sport = 1058;
+	ck_assert_int_eq(snatpool_table_lookup(t, &f, 1, &m), -ENOENT);	/* nothing applied */
+	/* a source with no block at all */
+	snatpool_table_free(plain);
+	plain = mktable(p, NULL, SNATPOOL_PORTS_SEQUENTIAL, 0, 0);
+	f = tt_flow(IPPROTO_UDP, "10.0.0.40", 1058, "192.0.2.1", 53);
+	ck_assert_int_eq(snatpool_table_claim(plain, &f, 1, &m), 0);
+	len = snatpool_table_snapshot(plain, 1, buf, sizeof(buf));
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(snatpool_table_load_mem(t, buf, (size_t)len, 1), -SNATPOOL_ESNAPSHOT);
+	snatpool_table_free(plain);
+	snatpool_table_free(t);
+	snatpool_portblock_free(pb);
+	snatpool_pool_free(p);
+}
+END_TEST
+
 /* What a table inside the block refuses. */
 START_TEST(test_table_block_refusals)
 {
@@ -709,6 +767,7 @@ int main(void)
 	tcase_add_test(tc, test_table_block);
 	tcase_add_test(tc, test_table_det44);
 	tcase_add_test(tc, test_table_block_refusals);
+	tcase_add_test(tc, test_table_block_snapshot);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -676,7 +676,8 @@ extern "C" {
     #[doc = " left exactly as it was."]
     #[doc = " Return: the number of mappings loaded; -EBUSY (@t is not empty);"]
     #[doc = " -SNATPOOL_ESNAPSHOT (truncated, corrupt, foreign version, another pool,"]
-    #[doc = " or inconsistent: a key or tuple twice, a tuple outside the pool);"]
+    #[doc = " or inconsistent: a key or tuple twice, a tuple outside the pool, or, in"]
+    #[doc = " a table inside the block, a tuple outside its source's block);"]
     #[doc = " -SNATPOOL_EFULL, -SNATPOOL_EQUOTA (does not fit @t's limits); -ENOMEM."]
     pub fn snatpool_table_load_mem(
         t: *mut snatpool_table,
