@@ -53,6 +53,31 @@ struct snp_pb_slot {
 	snp_u32 port_hi;	/* ... and its last */
 };
 
+/*
+ * What the formulas that lay blocks of g->size ports from g->port_lo share:
+ * the block number @block's slot (@sub on address @xindex) in @o, and the
+ * block of @port on address @xindex (0, or -1 when @port is below the
+ * range, in its unused tail or @xindex is not the pool's).
+ */
+static SNP_INLINE int snp_pb_fill(const struct snp_pb *g, snp_u32 sub, snp_u32 xindex,
+				  snp_u32 block, struct snp_pb_slot *o)
+{
+	o->sub = sub;
+	o->xindex = xindex;
+	o->port_lo = g->port_lo + block * g->size;
+	o->port_hi = o->port_lo + g->size - 1;
+	return 0;
+}
+
+static SNP_INLINE int snp_pb_block_of(const struct snp_pb *g, snp_u32 xindex, snp_u32 port,
+				      snp_u32 *block)
+{
+	if (xindex >= g->n || port < g->port_lo)
+		return -1;
+	*block = (port - g->port_lo) / g->size;
+	return *block < g->bpa ? 0 : -1;
+}
+
 #include "snp_pb_spread.h"
 #include "snp_pb_xpf.h"
 #include "snp_pb_vpp.h"

@@ -35,11 +35,7 @@ static SNP_INLINE int snp_pb_spread_forward(const struct snp_pb *g, const snp_u8
 		return -1;
 	i = (snp_u32)(v - g->base);
 	block = i / g->n;
-	o->sub = i;
-	o->xindex = i % g->n;
-	o->port_lo = g->port_lo + block * g->size;
-	o->port_hi = o->port_lo + g->size - 1;
-	return 0;
+	return snp_pb_fill(g, i, i % g->n, block, o);
 }
 
 static SNP_INLINE int snp_pb_spread_reverse(const struct snp_pb *g, snp_u32 xindex,
@@ -48,10 +44,7 @@ static SNP_INLINE int snp_pb_spread_reverse(const struct snp_pb *g, snp_u32 xind
 	snp_u32 block;
 	snp_u64 i;
 
-	if (xindex >= g->n || port < g->port_lo)
-		return -1;
-	block = (port - g->port_lo) / g->size;
-	if (block >= g->bpa)
+	if (snp_pb_block_of(g, xindex, port, &block))
 		return -1;
 	i = (snp_u64)block * g->n + xindex;
 	if (i >= g->count)

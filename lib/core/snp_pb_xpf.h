@@ -54,11 +54,7 @@ static SNP_INLINE int snp_pb_xpf_forward(const struct snp_pb *g, const snp_u8 *s
 	block = sub % g->bpa;
 	if (sub / g->bpa >= g->n)
 		return -1;
-	o->sub = sub;
-	o->xindex = sub / g->bpa;
-	o->port_lo = g->port_lo + block * g->size;
-	o->port_hi = o->port_lo + g->size - 1;
-	return 0;
+	return snp_pb_fill(g, sub, sub / g->bpa, block, o);
 }
 
 static SNP_INLINE int snp_pb_xpf_reverse(const struct snp_pb *g, snp_u32 xindex,
@@ -67,10 +63,7 @@ static SNP_INLINE int snp_pb_xpf_reverse(const struct snp_pb *g, snp_u32 xindex,
 	snp_u32 block;
 	snp_u64 i;
 
-	if (xindex >= g->n || port < g->port_lo)
-		return -1;
-	block = (port - g->port_lo) / g->size;
-	if (block >= g->bpa)
+	if (snp_pb_block_of(g, xindex, port, &block))
 		return -1;
 	i = (snp_u64)xindex * g->bpa + block;
 	if (i >= g->count)
