@@ -96,6 +96,15 @@ bool snp_is_prime(uint32_t m);
 /* algo.c */
 bool snp_algo_known(uint32_t id);
 
+/*
+ * select.c: the index @algo (checked) picks for @src in @f, by the
+ * dispatch (x64 0: a source of @f's family; 1: NAT64, an IPv6 source in
+ * the IPv4 family @f), Maglev slots looked up in @f's table; 0 or the
+ * library's error.  nat64.c's selection goes through it too.
+ */
+int snp_pick_x(const struct snatpool *pool, const struct snp_family *f, int x64,
+	       const uint8_t *src, uint32_t algo, uint32_t *idx);
+
 /* vecgen.c: write all @n octets to @fd (EINTR retried); 0 or -errno. */
 int snp_write_all(int fd, const void *buf, size_t n);
 

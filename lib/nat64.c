@@ -3,49 +3,18 @@
  * nat64.c - cross-family selection: an IPv6 source chooses among the pool's
  * IPv4 addresses (docs/algorithms.md, "NAT64"), through the one dispatch
  * (core/snp_dispatch.h, snp_dispatch_nat64()), which holds each
- * algorithm's NAT64 rule or its refusal, SNP_PICK_ENONAT64.
+ * algorithm's NAT64 rule or its refusal, SNP_PICK_ENONAT64; select.c's
+ * snp_pick_x() runs it and looks Maglev slots up, as for every pick.
  */
 #include <string.h>
 
 #include "internal.h"
 
-/* Dispatch's error kinds as the library's errors. */
-static int snp_nat64_err(int kind)
-{
-	switch (kind) {
-	case SNP_PICK_ENOFAMILY:
-		return -SNATPOOL_ENOFAMILY;
-	case SNP_PICK_ENONAT64:
-		return -SNATPOOL_ENONAT64;
-	case SNP_PICK_EHASH:
-		return -SNATPOOL_ECRYPTO;
-	case SNP_PICK_ENOTABLE:		/* every family has msize > 0 (pool.c) */
-	case SNP_PICK_EALGO:
-	default:
-		return -SNATPOOL_EALGO;
-	}
-}
-
 /* One source; the algorithm ID was checked. */
 static inline int snp_nat64_pick(const struct snatpool *pool, const uint8_t *src6,
 				 uint32_t algo, uint32_t *idx)
 {
-	const struct snp_family *f = &pool->v4;
-	const uint16_t *t;
-	uint32_t v;
-	int kind = snp_dispatch_nat64(algo, &f->view, pool->seed, src6, &v);
-
-	if (kind == SNP_PICK_INDEX) {
-		*idx = v;
-		return 0;
-	}
-	if (kind != SNP_PICK_SLOT)
-		return snp_nat64_err(kind);
-	t = __atomic_load_n(&f->maglev, __ATOMIC_ACQUIRE);
-	if (__builtin_expect(!t, 0) && !(t = snp_maglev_get(pool, f)))
-		return -ENOMEM;
-	*idx = t[v];
-	return 0;
+	return snp_pick_x(pool, &pool->v4, 1, src6, algo, idx);
 }
 
 /* Checks shared by the single and burst forms; *@algo resolved. */

@@ -101,6 +101,8 @@ static int snp_pick_err(int kind)
 		return -SNATPOOL_ENOFAMILY;
 	case SNP_PICK_ENOTRANGE:
 		return -SNATPOOL_ENOTRANGE;
+	case SNP_PICK_ENONAT64:
+		return -SNATPOOL_ENONAT64;
 	case SNP_PICK_EHASH:		/* OpenSSL, or SNATPOOL_SHA256 unusable */
 		return snp_sha_impl() == SNP_SHA_BAD ? -ENOTSUP : -SNATPOOL_ECRYPTO;
 	case SNP_PICK_ENOTABLE:		/* every family has msize > 0 (pool.c) */
@@ -121,13 +123,13 @@ static inline const uint16_t *snp_table(const struct snatpool *pool,
 	return t;
 }
 
-/* One source; the algorithm was checked.  All choosing is snp_dispatch()'s. */
-static inline int snp_pick(const struct snatpool *pool, const struct snp_family *f,
-			   const uint8_t *src, uint32_t algo, uint32_t *idx)
+int snp_pick_x(const struct snatpool *pool, const struct snp_family *f, int x64,
+	       const uint8_t *src, uint32_t algo, uint32_t *idx)
 {
 	const uint16_t *t;
 	uint32_t v;
-	int kind = snp_dispatch(algo, &f->view, pool->seed, src, &v);
+	int kind = x64 ? snp_dispatch_nat64(algo, &f->view, pool->seed, src, &v)
+		       : snp_dispatch(algo, &f->view, pool->seed, src, &v);
 
 	if (kind == SNP_PICK_INDEX) {
 		*idx = v;
@@ -139,6 +141,13 @@ static inline int snp_pick(const struct snatpool *pool, const struct snp_family 
 		return -ENOMEM;
 	*idx = t[v];
 	return 0;
+}
+
+/* One source of @f's own family; the algorithm was checked. */
+static inline int snp_pick(const struct snatpool *pool, const struct snp_family *f,
+			   const uint8_t *src, uint32_t algo, uint32_t *idx)
+{
+	return snp_pick_x(pool, f, 0, src, algo, idx);
 }
 
 /* Checks shared by the single and burst forms. */

@@ -30,11 +30,6 @@
 
 #define SNP_RUNROLL _Pragma("GCC unroll 16")
 
-static const uint32_t snp_sha256_iv[8] = {
-	0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-};
-
 /*
  * W0..W9: SNP_USERSPACE_TAG as big-endian words, spelled out so that the
  * compiler can fold them (a typo would change every digest: the tests
@@ -49,7 +44,7 @@ static uint32_t snp_mid8[8];		/* state a..h after rounds 0..7 */
 static uint32_t snp_mid10[8];		/* state a..h after rounds 0..9 */
 static uint32_t snp_wk2[64];		/* IPv6 second block: K[i] + W[i] */
 
-#define ROR(x, r)  ((x) >> (r) | (x) << (32 - (r)))
+#define ROR(x, r)  snp_ror32(x, r)
 #define BS0(a)     (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22))
 #define BS1(e)     (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25))
 #define SS0(x)     (ROR(x, 7) ^ ROR(x, 18) ^ ((x) >> 3))

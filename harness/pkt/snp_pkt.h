@@ -195,8 +195,22 @@ static SNP_INLINE snp_u32 snp_pkt_swap16(snp_u8 *p, const snp_u8 *n,
  * zero (none) stays zero; a UDP checksum that comes out zero is sent as
  * 0xffff (RFC 768, RFC 8200).
  */
+static SNP_INLINE void snp_pkt_rewrite_l4(const struct snp_pkt *p,
+					  const snp_u8 *naddr, snp_u32 l4delta);
+
 static SNP_INLINE void snp_pkt_rewrite(const struct snp_pkt *p,
 				       const snp_u8 *naddr)
+{
+	snp_pkt_rewrite_l4(p, naddr, 0);
+}
+
+/*
+ * snp_pkt_rewrite(), with @l4delta (a sum of ~old + new words, as
+ * snp_pkt_swap16() gives) of changes that only the L4 checksum covers,
+ * folded into the same update.
+ */
+static SNP_INLINE void snp_pkt_rewrite_l4(const struct snp_pkt *p,
+					  const snp_u8 *naddr, snp_u32 l4delta)
 {
 	snp_u8 *sa = p->saddr;
 	snp_u32 delta;
@@ -215,7 +229,7 @@ static SNP_INLINE void snp_pkt_rewrite(const struct snp_pkt *p,
 
 		if (p->udp4 && c == 0)
 			return;
-		c = snp_csum_update(c, delta);
+		c = snp_csum_update(c, delta + l4delta);
 		if (p->proto == SNP_IPPROTO_UDP && c == 0)
 			c = 0xffff;
 		snp_store_be16(p->l4csum, c);
@@ -249,21 +263,9 @@ static SNP_INLINE void snp_pkt_rewrite_nat(const struct snp_pkt *p,
 					   const snp_u8 *naddr, snp_u16 nport)
 {
 	snp_u8 np[2];
-	snp_u32 pd;
 
 	snp_store_be16(np, nport);
-	pd = snp_pkt_swap16(p->sport, np, 0);
-	if (p->l4csum) {	/* the port is in the L4 checksum only */
-		snp_u16 c = snp_load_be16(p->l4csum);
-
-		if (!(p->udp4 && c == 0)) {
-			c = snp_csum_update(c, pd);
-			if (p->proto == SNP_IPPROTO_UDP && c == 0)
-				c = 0xffff;
-			snp_store_be16(p->l4csum, c);
-		}
-	}
-	snp_pkt_rewrite(p, naddr);
+	snp_pkt_rewrite_l4(p, naddr, snp_pkt_swap16(p->sport, np, 0));
 }
 
 #endif /* SNP_PKT_H */

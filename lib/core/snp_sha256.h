@@ -30,6 +30,12 @@ static const snp_u32 snp_sha256_k[64] = {
 	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
+/* The initial hash value, H(0) of FIPS 180-4 section 5.3.3. */
+static const snp_u32 snp_sha256_iv[8] = {
+	0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
 static SNP_INLINE snp_u32 snp_ror32(snp_u32 x, unsigned int r)
 {
 	return (x >> r) | (x << (32 - r));
@@ -88,9 +94,8 @@ static SNP_INLINE int snp_sha256_short(const snp_u8 *msg, snp_u32 len,
 
 	if (len > SNP_SHA256_MAXMSG)
 		return -1;
-	h[0] = 0x6a09e667; h[1] = 0xbb67ae85; h[2] = 0x3c6ef372;
-	h[3] = 0xa54ff53a; h[4] = 0x510e527f; h[5] = 0x9b05688c;
-	h[6] = 0x1f83d9ab; h[7] = 0x5be0cd19;
+	for (i = 0; i < 8; i++)
+		h[i] = snp_sha256_iv[i];
 
 	for (b = 0; b < 2; b++) {
 		if (b >= nblk)

@@ -99,33 +99,7 @@ def fault(fin, fout, exp, owners):
     masked[cs:cs + 2] = fin[cs:cs + 2]
     if bytes(masked) != fin:
         return "octets other than source, port and checksums changed"
-    if fam == 4 and cp.sum16(fout[ip:ip + (fout[ip] & 15) * 4]) != 0xFFFF:
-        return "bad IPv4 header checksum"
-    c = fout[cs:cs + 2]
-    if udp4 and fin[cs:cs + 2] == b"\0\0":
-        return None if c == b"\0\0" else "IPv4 UDP checksum 0 was changed"
-    proto = 17 if cs - l4 == 6 else 6
-    if proto == 17 and c == b"\0\0":
-        return "UDP checksum 0 after translation"
-    src, dst = fout[sa:sa + alen], fout[sa + alen:sa + 2 * alen]
-    ph = src + dst + (struct.pack("!BBH", 0, proto, l4len) if fam == 4
-                      else struct.pack("!IxxxB", l4len, proto))
-    if cp.sum16(ph + fout[l4:l4 + l4len]) != 0xFFFF:
-        return "bad %s checksum" % ("UDP" if proto == 17 else "TCP")
-    return None
-
-
-def counts(path):
-    last = None
-    with open(path, errors="replace") as f:
-        for ln in f:
-            if ln.startswith("packets="):
-                last = ln
-    try:
-        kv = dict(w.split("=", 1) for w in last.split())
-        return tuple(int(kv[k]) for k in ("packets", "translated", "dropped", "errors"))
-    except (AttributeError, KeyError, ValueError):
-        return None
+    return cp.checksum_fault(fin, fout, info)
 
 
 def main():
@@ -182,7 +156,7 @@ def main():
         if j < len(fout):
             bad.append("%d frames more than expected (a dropped frame sent out?)"
                        % (len(fout) - j))
-        c = counts(log)
+        c = cp.counts(log, ("packets", "translated", "dropped", "errors"))
         if c != (len(frames), nx, nd, nk):
             bad.append("counts %r, want packets=%d translated=%d dropped=%d errors=%d"
                        % (c, len(frames), nx, nd, nk))

@@ -152,6 +152,13 @@ def frame_fault(fin, fout, info, want):
         masked[cs:cs + 2] = fin[cs:cs + 2]
     if bytes(masked) != fin:
         return "octets other than source and checksums changed"
+    return checksum_fault(fin, fout, info)
+
+
+def checksum_fault(fin, fout, info):
+    """What is wrong with the checksums of translated frame FOUT (parsed
+    INFO of input FIN), or None: computed from scratch, not updated."""
+    fam, ip, sa, alen, l4, l4len, cs, udp4 = info
     if fam == 4:
         ihl = (fout[ip] & 15) * 4
         if sum16(fout[ip:ip + ihl]) != 0xFFFF:
@@ -174,8 +181,8 @@ def frame_fault(fin, fout, info, want):
     return None
 
 
-def counts(path):
-    """The harness's last `packets=N translated=N errors=N` line."""
+def counts(path, keys=("packets", "translated", "errors")):
+    """The KEYS of the harness's last `packets=N ...` line, or None."""
     last = None
     with open(path, errors="replace") as f:
         for ln in f:
@@ -185,7 +192,7 @@ def counts(path):
         return None
     try:
         kv = dict(w.split("=", 1) for w in last.split())
-        return int(kv["packets"]), int(kv["translated"]), int(kv["errors"])
+        return tuple(int(kv[k]) for k in keys)
     except (KeyError, ValueError):
         return None
 
