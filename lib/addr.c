@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
-/* addr.c - address text in and out. */
+/* addr.c - address text in and out, and prefix checks. */
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -33,4 +33,14 @@ SNP_API int snatpool_addr_format(int family, const uint8_t *addr, char *buf,
 	if (!inet_ntop(family, addr, buf, (socklen_t)len))
 		return -errno;
 	return (int)strlen(buf);
+}
+
+bool snp_host_bits_set(const uint8_t *a, unsigned int alen, unsigned int plen)
+{
+	unsigned int i;
+
+	for (i = plen; i < alen * 8; i++)
+		if (a[i / 8] & (0x80 >> (i % 8)))
+			return true;
+	return false;
 }

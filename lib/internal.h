@@ -85,6 +85,9 @@ static inline int snp_alen(int family)
 	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
 }
 
+/* addr.c: true if @a (@alen octets) has a bit set at or past bit @plen. */
+bool snp_host_bits_set(const uint8_t *a, unsigned int alen, unsigned int plen);
+
 /* Fill @diag (if any) and return -code. */
 int snp_diag(struct snatpool_diag *diag, int code, size_t offset,
 	     const char *token, size_t toklen);

@@ -55,17 +55,6 @@ static uint64_t be64(const uint8_t *p)
 	return v;
 }
 
-/* True if @a (@alen octets) has a bit set at or past bit @plen. */
-static bool host_bits_set(const uint8_t *a, unsigned alen, unsigned plen)
-{
-	unsigned i;
-
-	for (i = plen; i < alen * 8; i++)
-		if (a[i / 8] & (0x80 >> (i % 8)))
-			return true;
-	return false;
-}
-
 /* Index of @a among @f's addresses, or f->n: arithmetic on a range, else a
  * binary search of @order (the indexes sorted by address). */
 static uint32_t pool_index(const struct snp_family *f, const uint32_t *order,
@@ -133,7 +122,7 @@ static int geom_spread(struct snatpool_portblock *pb, const struct snatpool_port
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "prefix_len=%u (IPv6: 32..64)",
 				      o->prefix_len);
 		g->plen = o->prefix_len;
-		if (host_bits_set(o->base, 16, g->plen))
+		if (snp_host_bits_set(o->base, 16, g->plen))
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "base has bits set past /%u", g->plen);
 		base = g->plen == 64 ? be64(o->base) : be64(o->base) >> (64 - g->plen);
 		if (g->plen < 64 && base + g->count - 1 >= (1ull << g->plen))
@@ -171,7 +160,7 @@ static int geom_xpf(struct snatpool_portblock *pb, const struct snatpool_portblo
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "prefix_len=%u (xpf-det-v0 IPv4: 1..32)",
 				      o->prefix_len);
 		g->plen = o->prefix_len;
-		if (host_bits_set(o->base, 4, g->plen))
+		if (snp_host_bits_set(o->base, 4, g->plen))
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "base has bits set past /%u", g->plen);
 		count = 1ull << (32 - g->plen);
 		if (cap < count)
@@ -183,7 +172,7 @@ static int geom_xpf(struct snatpool_portblock *pb, const struct snatpool_portblo
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "prefix_len=%u (xpf-det-v0 IPv6: 32 or 64)",
 				      o->prefix_len);
 		g->plen = o->prefix_len;
-		if (host_bits_set(o->base, 16, g->plen))
+		if (snp_host_bits_set(o->base, 16, g->plen))
 			return pb_err(diag, SNATPOOL_EGEOMETRY, "base has bits set past /%u", g->plen);
 		count = cap;	/* xpf: subscribers capped by the pool's capacity */
 	}
@@ -223,7 +212,7 @@ static int geom_vpp(struct snatpool_portblock *pb, const struct snatpool_portblo
 		return pb_err(diag, SNATPOOL_EGEOMETRY, "prefix_len=%u (det44 inside: 1..32)",
 			      o->prefix_len);
 	g->plen = o->prefix_len;
-	if (host_bits_set(o->base, 4, g->plen))
+	if (snp_host_bits_set(o->base, 4, g->plen))
 		return pb_err(diag, SNATPOOL_EGEOMETRY, "base has bits set past /%u", g->plen);
 	if (g->plen > out_plen)
 		return pb_err(diag, SNATPOOL_EGEOMETRY, "inside /%u longer than outside /%u",

@@ -122,7 +122,7 @@ static int snp_token(struct snp_expand *e, const char *s, size_t len, uint32_t t
 	if (slash) {
 		const char *p = slash + 1, *end = s + len;
 		unsigned long plen = 0;
-		int bits, i;
+		int bits;
 
 		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
@@ -139,9 +139,8 @@ static int snp_token(struct snp_expand *e, const char *s, size_t len, uint32_t t
 		bits = snp_alen(fa) * 8;
 		if (plen > (unsigned long)bits)
 			return -SNATPOOL_EPREFIX;
-		for (i = (int)plen; i < bits; i++)
-			if (a[i / 8] & (0x80 >> (i % 8)))
-				return -SNATPOOL_EPREFIX;	/* host bits set */
+		if (snp_host_bits_set(a, (unsigned int)bits / 8, (unsigned int)plen))
+			return -SNATPOOL_EPREFIX;	/* host bits set */
 		if (bits - (int)plen > 17)
 			return -SNATPOOL_ELIMIT;
 		return snp_expand_run(e, fa, a, 1ull << (bits - (int)plen), tok);

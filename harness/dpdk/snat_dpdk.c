@@ -161,7 +161,6 @@ static void dp_burst(struct dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	}
 }
 
-/* Pass a burst on unchanged: the loop a forwarding harness has anyway. */
 /* Deterministic NAT: the geometry and the IPv4 addresses, in DPDK memory. */
 struct dp_det {
 	struct snp_pb *g;
@@ -208,6 +207,7 @@ static uint16_t dp_burst_det(struct dp_det *d, struct rte_mbuf **pkts, uint16_t 
 	return out;
 }
 
+/* Pass a burst on unchanged: the loop a forwarding harness has anyway. */
 static uint32_t dp_pass(struct rte_mbuf **pkts, uint16_t n)
 {
 	uint32_t sink = 0;
