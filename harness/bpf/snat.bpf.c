@@ -192,31 +192,25 @@ int snat_xdp(struct xdp_md *ctx)
 	}
 	st = snat_frame_choose(ctx, cfg, &p, src, &index);
 	if (st == SNAT_OK) {
-		if (p.nat64) {		/* the IPv4 choice, as 64:ff9b::A.B.C.D */
-			__u8 *a = bpf_map_lookup_elem(&snat_pool4, &index);
-			__u8 naddr[16];
+		const __u8 *a = 0;
+		__u8 naddr[16];
 
-			if (a) {
-				snp_pkt_nat64_addr(naddr, a);
-				snp_pkt_rewrite(&p, naddr);
-			} else {
-				st = SNAT_EMAP;
-			}
-		} else if (p.fam == SNP_FAM6) {
-			struct snat_addr6 *a = bpf_map_lookup_elem(&snat_pool6, &index);
+		if (p.fam == SNP_FAM6 && !p.nat64) {
+			struct snat_addr6 *a6 = bpf_map_lookup_elem(&snat_pool6, &index);
 
-			if (a)
-				snp_pkt_rewrite(&p, a->a);
-			else
-				st = SNAT_EMAP;
+			if (a6)
+				a = a6->a;
 		} else {
-			__u8 *a = bpf_map_lookup_elem(&snat_pool4, &index);
-
-			if (a)
-				snp_pkt_rewrite(&p, a);
-			else
-				st = SNAT_EMAP;
+			a = bpf_map_lookup_elem(&snat_pool4, &index);
+			if (a && p.nat64) {	/* the IPv4 choice, as 64:ff9b::A.B.C.D */
+				snp_pkt_nat64_addr(naddr, a);
+				a = naddr;
+			}
 		}
+		if (a)
+			snp_pkt_rewrite(&p, a);
+		else
+			st = SNAT_EMAP;
 	}
 	snat_last.status = st;
 	snat_last.index = index;
@@ -224,15 +218,12 @@ int snat_xdp(struct xdp_md *ctx)
 }
 
 /*
- * The AF_XDP programs: redirect every frame to the socket of its queue;
- * with SNAT_F_HANDOFF, first choose and hand the choice over, in front of
- * the frame (snat_xsk) or in the snat_handoff ring (snat_xsk_map).  The
- * loader loads exactly one of them (snat_shared.h says why).
- */
-/*
- * The AF_XDP programs' common part: NULL when the choice is not to be
- * handed over (SNAT_F_HANDOFF clear), else the config, with *@st and
- * *@index set for the frame.
+ * The AF_XDP programs redirect every frame to the socket of its queue;
+ * with SNAT_F_HANDOFF they first choose and hand the choice over, in front
+ * of the frame (snat_xsk) or in the snat_handoff ring (snat_xsk_map).  The
+ * loader loads exactly one of them (snat_shared.h says why).  Their common
+ * part: NULL when the choice is not to be handed over, else the config,
+ * with *@st and *@index set for the frame.
  */
 static __always_inline const struct snat_cfg *snat_xsk_choose(struct xdp_md *ctx,
 							      int *st, __u32 *index)
