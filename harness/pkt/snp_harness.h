@@ -274,7 +274,18 @@ static inline void snp_hargs_portblock(const char *prog, const struct snp_hargs 
 	addr[n] = '\0';
 	if (snatpool_addr_parse(addr, &o.family, o.base))
 		snp_hdie(prog, 2, "--subscribers %s: malformed address", a->subscribers);
-	o.prefix_len = (uint8_t)atoi(slash + 1);
+	{
+		char *end;
+		unsigned long len;
+
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (errno || !isdigit((unsigned char)slash[1]) || *end ||
+		    len > (o.family == AF_INET ? 32u : 128u))
+			snp_hdie(prog, 2, "--subscribers %s: bad prefix length",
+				 a->subscribers);
+		o.prefix_len = (uint8_t)len;
+	}
 	if (a->pbalgo == SNATPOOL_PBALGO_SPREAD_V1) {	/* as snatpool portblock */
 		unsigned w = o.family == AF_INET ? 32 : 64;
 
