@@ -1090,6 +1090,19 @@ SNATPOOL_API int snatpool_vectors_verify(int fd, struct snatpool_verify_stats *s
 SNATPOOL_API int snatpool_addr_parse(const char *text, int *family, uint8_t *out);
 
 /**
+ * snatpool_prefix_parse() - parse "ADDR/LEN", an IPv4 or IPv6 prefix
+ * @family: receives AF_INET or AF_INET6; @addr: 16 octets (AF_INET uses 4)
+ * @plen: receives LEN, 0..32 or 0..128 (decimal, at most 3 digits)
+ * Host bits past @plen are not checked here: what takes the prefix does
+ * (snatpool_portblock_new() refuses them, naming the value).  Outputs are
+ * written only on success.
+ * Return: 0; -SNATPOOL_EADDR (the address part); -SNATPOOL_EPREFIX (no
+ * "/LEN", or a bad or too long LEN); -EINVAL (a NULL argument).
+ */
+SNATPOOL_API int snatpool_prefix_parse(const char *text, int *family, uint8_t *addr,
+				       unsigned int *plen);
+
+/**
  * snatpool_addr_format() - write @addr of @family as text into @buf
  * Return: the text's length; -EINVAL if @family is bad or @len < 46.
  */

@@ -25,6 +25,42 @@ SNP_API int snatpool_addr_parse(const char *text, int *family, uint8_t *out)
 	return 0;
 }
 
+SNP_API int snatpool_prefix_parse(const char *text, int *family, uint8_t *addr,
+				  unsigned int *plen)
+{
+	const char *slash, *p;
+	char buf[INET6_ADDRSTRLEN];
+	uint8_t a[16];
+	unsigned int len = 0;
+	int fam, err;
+
+	if (!text || !family || !addr || !plen)
+		return -EINVAL;
+	slash = strchr(text, '/');
+	if (!slash)
+		return -SNATPOOL_EPREFIX;
+	if ((size_t)(slash - text) >= sizeof(buf))
+		return -SNATPOOL_EADDR;
+	memcpy(buf, text, (size_t)(slash - text));
+	buf[slash - text] = '\0';
+	err = snatpool_addr_parse(buf, &fam, a);
+	if (err)
+		return err;
+	if (!slash[1] || strlen(slash + 1) > 3)
+		return -SNATPOOL_EPREFIX;
+	for (p = slash + 1; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -SNATPOOL_EPREFIX;
+		len = len * 10 + (unsigned int)(*p - '0');
+	}
+	if (len > (unsigned int)snp_alen(fam) * 8)
+		return -SNATPOOL_EPREFIX;
+	*family = fam;
+	memcpy(addr, a, (size_t)snp_alen(fam));
+	*plen = len;
+	return 0;
+}
+
 SNP_API int snatpool_addr_format(int family, const uint8_t *addr, char *buf,
 				 size_t len)
 {

@@ -345,33 +345,6 @@ static bool snp_jv_has(const struct snp_jv *jv, const int *keys, size_t n,
 	return true;
 }
 
-/* "BASE/PLEN" into @fam, @base, @plen. */
-static int snp_parse_subs(const char *text, int *fam, uint8_t *base, uint8_t *plen)
-{
-	const char *slash = strchr(text, '/');
-	char buf[64];
-	uint64_t v;
-
-	if (!slash || (size_t)(slash - text) >= sizeof(buf))
-		return -1;
-	memcpy(buf, text, (size_t)(slash - text));
-	buf[slash - text] = '\0';
-	if (snatpool_addr_parse(buf, fam, base))
-		return -1;
-	v = 0;
-	if (!slash[1] || strlen(slash + 1) > 3)
-		return -1;
-	for (text = slash + 1; *text; text++) {
-		if (*text < '0' || *text > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(*text - '0');
-	}
-	if (v > (*fam == AF_INET ? 32u : 128u))
-		return -1;
-	*plen = (uint8_t)v;
-	return 0;
-}
-
 static int snp_parse_portrange(const char *text, uint16_t *lo, uint16_t *hi)
 {
 	unsigned long a, b;
@@ -404,6 +377,7 @@ static int snp_pbcheck(struct snp_jv *jv, struct snatpool_vector_result *res,
 	struct snatpool_diag diag;
 	uint8_t a[16], want[16], got[16];
 	uint16_t lo, hi, plo = 0, phi = 0;
+	unsigned int plen;
 	bool none;
 	int algo, fam, err, rc;
 	long sub;
@@ -419,9 +393,10 @@ static int snp_pbcheck(struct snp_jv *jv, struct snatpool_vector_result *res,
 				 jv[JV_ALGO].str);
 	if (snp_parse_portrange(jv[JV_PORTS].str, &lo, &hi))
 		return snp_vfail(res, mal, "ports: not LO-HI \"%.60s\"", jv[JV_PORTS].str);
-	if (snp_parse_subs(jv[JV_SUBS].str, &opts.family, opts.base, &opts.prefix_len))
+	if (snatpool_prefix_parse(jv[JV_SUBS].str, &opts.family, opts.base, &plen))
 		return snp_vfail(res, mal, "subscribers: not BASE/PLEN \"%.60s\"",
 				 jv[JV_SUBS].str);
+	opts.prefix_len = (uint8_t)plen;
 	if (jv[JV_COUNT].num > UINT32_MAX || jv[JV_BSIZE].num > 65535 ||
 	    jv[JV_FLAGS].num > UINT32_MAX)
 		return snp_vfail(res, mal, "count, block_size or flags out of range");

@@ -255,6 +255,41 @@ START_TEST(test_addr_text)
 }
 END_TEST
 
+/* snatpool_prefix_parse(): every answer, outputs untouched on error. */
+START_TEST(test_prefix_text)
+{
+	static const uint8_t v4[4] = { 100, 64, 0, 0 };
+	uint8_t a[16];
+	unsigned int plen = 99;
+	int fam = 0;
+
+	ck_assert_int_eq(snatpool_prefix_parse("100.64.0.0/10", &fam, a, &plen), 0);
+	ck_assert_int_eq(fam, AF_INET);
+	ck_assert_uint_eq(plen, 10);
+	ck_assert(!memcmp(a, v4, 4));
+	ck_assert_int_eq(snatpool_prefix_parse("2001:db8::/128", &fam, a, &plen), 0);
+	ck_assert_int_eq(fam, AF_INET6);
+	ck_assert_uint_eq(plen, 128);
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0.1/0", &fam, a, &plen), 0);
+	ck_assert_uint_eq(plen, 0);		/* host bits: the taker's to check */
+	fam = 0;
+	plen = 99;
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0.0", &fam, a, &plen), -SNATPOOL_EPREFIX);
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0.0/", &fam, a, &plen), -SNATPOOL_EPREFIX);
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0.0/33", &fam, a, &plen), -SNATPOOL_EPREFIX);
+	ck_assert_int_eq(snatpool_prefix_parse("::/129", &fam, a, &plen), -SNATPOOL_EPREFIX);
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0.0/2x", &fam, a, &plen), -SNATPOOL_EPREFIX);
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0.0/0024", &fam, a, &plen), -SNATPOOL_EPREFIX);
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0.0/ 8", &fam, a, &plen), -SNATPOOL_EPREFIX);
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0/8", &fam, a, &plen), -SNATPOOL_EADDR);
+	ck_assert_int_eq(snatpool_prefix_parse("/8", &fam, a, &plen), -SNATPOOL_EADDR);
+	ck_assert_int_eq(snatpool_prefix_parse(NULL, &fam, a, &plen), -EINVAL);
+	ck_assert_int_eq(snatpool_prefix_parse("10.0.0.0/8", NULL, a, &plen), -EINVAL);
+	ck_assert_int_eq(fam, 0);
+	ck_assert_uint_eq(plen, 99);
+}
+END_TEST
+
 START_TEST(test_strerror)
 {
 	int e;
@@ -284,6 +319,7 @@ int main(void)
 	tcase_add_test(tc, test_opts);
 	tcase_add_test(tc, test_pool_new_binary);
 	tcase_add_test(tc, test_addr_text);
+	tcase_add_test(tc, test_prefix_text);
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

@@ -107,24 +107,23 @@ static void pb_config_error(const struct cli_pb *c, const struct snatpool_diag *
 /* "ADDR/LEN" (or ADDR: a full-length prefix) into @fam, @base, @plen. */
 static void pb_parse_prefix(const char *text, int *fam, uint8_t *base, unsigned *plen)
 {
-	char addr[64], buf[80];
-	const char *slash = strchr(text, '/');
-	size_t n = slash ? (size_t)(slash - text) : strlen(text);
-	uint64_t len;
+	char buf[80];
 	unsigned i;
+	int rc;
 
 	cli_sanitize(text, strlen(text), buf, sizeof(buf));
-	if (n == 0 || n >= sizeof(addr))
+	if (!*text || *text == '/')
 		cli_usage_error("--subscribers '%s': expected PREFIX/LEN", buf);
-	memcpy(addr, text, n);
-	addr[n] = '\0';
-	if (snatpool_addr_parse(addr, fam, base))
-		cli_usage_error("--subscribers '%s': malformed address", buf);
-	if (!slash)
-		len = *fam == AF_INET ? 32 : 128;
-	else if (!cli_parse_u64(slash + 1, &len) || len > (*fam == AF_INET ? 32u : 128u))
+	if (strchr(text, '/')) {
+		rc = snatpool_prefix_parse(text, fam, base, plen);
+	} else {
+		rc = snatpool_addr_parse(text, fam, base);
+		*plen = *fam == AF_INET ? 32 : 128;
+	}
+	if (rc == -SNATPOOL_EPREFIX)
 		cli_usage_error("--subscribers '%s': bad prefix length", buf);
-	*plen = (unsigned)len;
+	if (rc)
+		cli_usage_error("--subscribers '%s': malformed address", buf);
 	for (i = *plen; i < (*fam == AF_INET ? 32u : 128u); i++)
 		if (base[i / 8] & (0x80 >> (i % 8)))
 			cli_usage_error("--subscribers '%s': host bits set past /%u", buf, *plen);

@@ -237,6 +237,7 @@ static void snp_py_verify_cb(size_t lineno, const struct snatpool_vector_result 
 %ignore snatpool_verify_stats;		/* a tuple */
 %rename("$ignore", %$isclass) snatpool_algo_info;	/* a tuple */
 %ignore snatpool_verify_cb;
+%ignore snatpool_prefix_parse;		/* Python has ipaddress.ip_network */
 
 /* ---- errors: one %exception for the int-returning functions ----------- */
 

@@ -263,29 +263,15 @@ static inline void snp_hargs_portblock(const char *prog, const struct snp_hargs 
 	struct snatpool_portblock_opts o = { .sz = sizeof(o) };
 	struct snatpool_portblock_info in = { .sz = sizeof(in) };
 	struct snatpool_diag d;
-	const char *slash = strchr(a->subscribers, '/');
-	char addr[64];
-	size_t n = slash ? (size_t)(slash - a->subscribers) : strlen(a->subscribers);
+	unsigned int plen;
 	int err;
 
-	if (!slash || n >= sizeof(addr))
-		snp_hdie(prog, 2, "--subscribers %s: expected PREFIX/LEN", a->subscribers);
-	memcpy(addr, a->subscribers, n);
-	addr[n] = '\0';
-	if (snatpool_addr_parse(addr, &o.family, o.base))
-		snp_hdie(prog, 2, "--subscribers %s: malformed address", a->subscribers);
-	{
-		char *end;
-		unsigned long len;
-
-		errno = 0;
-		len = strtoul(slash + 1, &end, 10);
-		if (errno || !isdigit((unsigned char)slash[1]) || *end ||
-		    len > (o.family == AF_INET ? 32u : 128u))
-			snp_hdie(prog, 2, "--subscribers %s: bad prefix length",
-				 a->subscribers);
-		o.prefix_len = (uint8_t)len;
-	}
+	err = snatpool_prefix_parse(a->subscribers, &o.family, o.base, &plen);
+	if (err)
+		snp_hdie(prog, 2, "--subscribers %s: %s", a->subscribers,
+			 err == -SNATPOOL_EPREFIX ? "expected PREFIX/LEN" :
+			 snatpool_strerror(err));
+	o.prefix_len = (uint8_t)plen;
 	if (a->pbalgo == SNATPOOL_PBALGO_SPREAD_V1) {	/* as snatpool portblock */
 		unsigned w = o.family == AF_INET ? 32 : 64;
 

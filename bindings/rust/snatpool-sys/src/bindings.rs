@@ -926,6 +926,22 @@ extern "C" {
     ) -> ::std::os::raw::c_int;
 }
 extern "C" {
+    #[doc = " snatpool_prefix_parse() - parse \"ADDR/LEN\", an IPv4 or IPv6 prefix"]
+    #[doc = " @family: receives AF_INET or AF_INET6; @addr: 16 octets (AF_INET uses 4)"]
+    #[doc = " @plen: receives LEN, 0..32 or 0..128 (decimal, at most 3 digits)"]
+    #[doc = " Host bits past @plen are not checked here: what takes the prefix does"]
+    #[doc = " (snatpool_portblock_new() refuses them, naming the value).  Outputs are"]
+    #[doc = " written only on success."]
+    #[doc = " Return: 0; -SNATPOOL_EADDR (the address part); -SNATPOOL_EPREFIX (no"]
+    #[doc = " \"/LEN\", or a bad or too long LEN); -EINVAL (a NULL argument)."]
+    pub fn snatpool_prefix_parse(
+        text: *const ::std::os::raw::c_char,
+        family: *mut ::std::os::raw::c_int,
+        addr: *mut u8,
+        plen: *mut ::std::os::raw::c_uint,
+    ) -> ::std::os::raw::c_int;
+}
+extern "C" {
     #[doc = " snatpool_addr_format() - write @addr of @family as text into @buf"]
     #[doc = " Return: the text's length; -EINVAL if @family is bad or @len < 46."]
     pub fn snatpool_addr_format(
