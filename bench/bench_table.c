@@ -8,13 +8,18 @@
  * (address choice, port allocation, mapping insert, amortized expiry),
  * lease lookups (hash, lock, deadline check, mapping copy) and releases
  * (the mapping becomes an idle lease in the expiry FIFO), single-threaded
- * and with 2 threads (each on its half of the keys); claim_scaling_2t and
- * release_scaling_2t are the 2-thread rates over the 1-thread rates of the
- * same run (2.0: perfect; on a machine shared with other work, a second
- * thread may not get a core of its own).  Claims and releases keep the
- * best of 3 rounds (table_cycle() says how the rounds are set up).  Memory per lease is
- * the growth of resident memory while the first table was created and
- * filled (its arena, mappings and port spaces), divided by N.
+ * and with 2 threads, on a table made for 2 workers
+ * (snatpool_table_opts.workers).  The 2-thread figures have each thread on
+ * the sources snatpool_table_worker() gives it, as a dataplane that
+ * spreads flows by source does; the _unsteered ones have each thread on
+ * half of the keys regardless (both threads on every shard and stripe).
+ * claim_scaling_2t and release_scaling_2t are the 2-thread rates over the
+ * 1-thread rates, measured side by side in alternating rounds (2.0:
+ * perfect; on a machine shared with other work, a second thread may not
+ * get a core of its own); table_figures() says how the rounds are set up.
+ * Memory per lease is the growth of resident memory while the table was
+ * created and first filled (its arena, mappings and port spaces), divided
+ * by N.
  *
  * Lookups go in a shuffled order (not the insertion order), each side
  * reading its own natural input as a dataplane's packet ring would hand it
@@ -61,7 +66,9 @@ static struct key *skeys;		/* their rte_hash keys, in that order */
 static struct snatpool *pool;
 static struct rte_hash *rh;
 static volatile uint64_t sink;
-static bool warming;		/* lookups of a still empty table: misses expected */
+static bool warming;
+static uint32_t *own[2][2];	/* [shuffled][worker]: flow indexes */
+static size_t own_n[2][2];		/* lookups of a still empty table: misses expected */
 
 static double now_s(void)
 {
@@ -147,10 +154,35 @@ static void make_keys(void)
 	free(order);
 }
 
+static struct snatpool_table *new_table(void);
+
+/* Which of the 2 workers owns each flow's source (snatpool_table_worker()). */
+static void make_owners(void)
+{
+	struct snatpool_table *t = new_table();
+	int sh, w;
+	size_t i;
+
+	for (sh = 0; sh < 2; sh++) {
+		const struct snatpool_flow *fl = sh ? sflows : flows;
+
+		for (w = 0; w < 2; w++)
+			if (!(own[sh][w] = malloc(nkeys * sizeof(uint32_t))))
+				abort();
+		for (i = 0; i < nkeys; i++) {
+			w = snatpool_table_worker(t, fl[i].family, fl[i].src);
+			if (w < 0)
+				abort();
+			own[sh][w][own_n[sh][w]++] = (uint32_t)i;
+		}
+	}
+	snatpool_table_free(t);
+}
+
 static struct snatpool_table *new_table(void)
 {
 	SNATPOOL_OPTS(snatpool_table_opts, o, .max_mappings = 1u << 20,
-		      .permit = SNATPOOL_PERMIT_ANY_REMOTE_HOST, .seed = 7);
+		      .permit = SNATPOOL_PERMIT_ANY_REMOTE_HOST, .seed = 7, .workers = 2);
 	struct snatpool_table *t = NULL;
 
 	if (snatpool_table_new(pool, &o, &t))
@@ -171,6 +203,7 @@ struct job {
 	struct snatpool_table *t;
 	enum op op;
 	size_t lo, hi;
+	const uint32_t *list;	/* NULL: flows lo..hi; else flows list[lo..hi] */
 	bool shuffled;
 	uint64_t fails;
 } __attribute__((aligned(64)));
@@ -214,7 +247,8 @@ static void *worker(void *arg)
 		return NULL;
 	}
 	for (i = j->lo; i < j->hi; i++) {
-		const struct snatpool_flow *f = j->shuffled ? &sflows[i] : &flows[i];
+		size_t x = j->list ? j->list[i] : i;
+		const struct snatpool_flow *f = j->shuffled ? &sflows[x] : &flows[x];
 		int err = 0;
 
 		switch (j->op) {
@@ -233,7 +267,7 @@ static void *worker(void *arg)
 			err = snatpool_table_rollback(j->t, f, 1000);
 			break;
 		case OP_RTE_LOOKUP:
-			err = rte_hash_lookup(rh, &skeys[i]) < 0;
+			err = rte_hash_lookup(rh, &skeys[x]) < 0;
 			acc += (uint64_t)err;
 			break;
 		default:
@@ -246,8 +280,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Run @op over all keys with @threads threads; return ops/s. */
-static double run(struct snatpool_table *t, enum op op, int threads, bool shuffled)
+/* Run @op over all keys with @threads threads, 2 threads each on half of
+ * the keys or (@steer) on the sources snatpool_table_worker() gives it;
+ * return ops/s. */
+static double run(struct snatpool_table *t, enum op op, int threads, bool shuffled,
+		  bool steer)
 {
 	pthread_t th[2];
 	struct job j[2];
@@ -258,6 +295,10 @@ static double run(struct snatpool_table *t, enum op op, int threads, bool shuffl
 		j[i] = (struct job){ .t = t, .op = op, .shuffled = shuffled,
 				     .lo = nkeys * (size_t)i / (size_t)threads,
 				     .hi = nkeys * (size_t)(i + 1) / (size_t)threads };
+		if (steer && threads == 2)
+			j[i] = (struct job){ .t = t, .op = op, .shuffled = shuffled,
+					     .list = own[shuffled][i], .lo = 0,
+					     .hi = own_n[shuffled][i] };
 	}
 	t0 = now_s();
 	if (threads == 1) {
@@ -282,65 +323,80 @@ static double best(struct snatpool_table *t, enum op op, int threads)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		r = run(t, op, threads, true);
+		r = run(t, op, threads, true, false);
 		if (r > b)
 			b = r;
 	}
 	return b;
 }
 
-/* One full cycle on a fresh table: claims, lookups, releases, lookups of
- * leases.  @rates gets the claim and release rates. */
-static void table_cycle(int threads, size_t *bytes, double rates[2])
+/*
+ * The table's figures, on one table: claims, lookups, releases and lookups
+ * of leases, each with 1 thread, 2 threads steered (each on the sources
+ * snatpool_table_worker() gives it, as a dataplane that spreads flows by
+ * source does) and, for claims and releases, 2 threads unsteered (each on
+ * half of the keys, every worker on every shard and stripe).  Claims and
+ * releases go in ROUNDS rounds, each of the three ways in turn, and keep
+ * each way's best round: the scaling figures are ratios of rates measured
+ * side by side, so a neighbour's load on this shared machine hits both.
+ * The first claim round also pays the first touch of the table's memory
+ * (page faults, zeroing); later rounds claim into memory a rollback gave
+ * back, as a dataplane that has run for a while does.  Before each release
+ * round, claims (untimed) make the idle leases live again.  @bytes gets
+ * the resident memory the first fill took.
+ */
+#define ROUNDS 5
+static void table_figures(size_t *bytes)
 {
+	static const int th[3] = { 1, 2, 2 };
+	static const bool steer[3] = { false, true, false };
 	size_t before = heap_used();
 	struct snatpool_table *t = new_table();
-	double claims, lookups, releases, lease_lookups;
-
-	double r;
-	int k;
+	double c[3] = { 0 }, rel[3] = { 0 }, r;
+	int k, m;
 
 	warming = true;
-	run(t, OP_LOOKUP, threads, true);		/* warm up: every lookup misses */
+	run(t, OP_LOOKUP, 1, true, false);		/* warm up: every lookup misses */
 	warming = false;
-	/*
-	 * Claims and releases, best of 3 rounds like the lookups.  The first
-	 * claim round also pays the first touch of the table's memory (page
-	 * faults, zeroing), which two threads of one process partly take in
-	 * turn; later rounds claim into memory a rollback gave back, as a
-	 * dataplane that has run for a while does.  Between release rounds,
-	 * claims (untimed) make the idle leases live again.
-	 */
-	claims = 0;
-	for (k = 0; k < 3; k++) {
-		r = run(t, OP_CLAIM, threads, false);
-		claims = r > claims ? r : claims;
-		if (!k && bytes)
-			*bytes = heap_used() - before;
-		if (k < 2) {
+	for (k = 0; k < ROUNDS; k++)
+		for (m = 0; m < 3; m++) {
+			r = run(t, OP_CLAIM, th[m], false, steer[m]);
+			c[m] = r > c[m] ? r : c[m];
+			if (!k && !m)
+				*bytes = heap_used() - before;
 			warming = true;
-			run(t, OP_ROLLBACK, threads, false);
+			run(t, OP_ROLLBACK, th[m], false, steer[m]);
 			warming = false;
 		}
-	}
-	lookups = best(t, OP_LOOKUP, threads);
-	releases = 0;
-	for (k = 0; k < 3; k++) {
-		if (k) {
-			warming = true;
-			run(t, OP_CLAIM, threads, false);
-			warming = false;
+	warming = true;
+	run(t, OP_CLAIM, 1, false, false);
+	warming = false;
+	printf("table_claims_per_s_1t=%.0f\n", c[0]);
+	printf("table_claims_per_s_2t=%.0f\n", c[1]);
+	printf("table_claims_per_s_2t_unsteered=%.0f\n", c[2]);
+	printf("table_lookups_per_s_1t=%.0f\n", best(t, OP_LOOKUP, 1));
+	printf("table_lookups_per_s_2t=%.0f\n", best(t, OP_LOOKUP, 2));
+	for (k = 0; k < ROUNDS; k++)
+		for (m = 0; m < 3; m++) {
+			if (k || m) {
+				warming = true;
+				run(t, OP_CLAIM, 1, false, false);
+				warming = false;
+			}
+			r = run(t, OP_RELEASE, th[m], true, steer[m]);
+			rel[m] = r > rel[m] ? r : rel[m];
 		}
-		r = run(t, OP_RELEASE, threads, true);
-		releases = r > releases ? r : releases;
-	}
-	lease_lookups = best(t, OP_LOOKUP, threads);
-	printf("table_claims_per_s_%dt=%.0f\n", threads, claims);
-	printf("table_lookups_per_s_%dt=%.0f\n", threads, lookups);
-	printf("table_releases_per_s_%dt=%.0f\n", threads, releases);
-	printf("table_lease_lookups_per_s_%dt=%.0f\n", threads, lease_lookups);
-	rates[0] = claims;
-	rates[1] = releases;
+	printf("table_releases_per_s_1t=%.0f\n", rel[0]);
+	printf("table_releases_per_s_2t=%.0f\n", rel[1]);
+	printf("table_releases_per_s_2t_unsteered=%.0f\n", rel[2]);
+	printf("table_lease_lookups_per_s_1t=%.0f\n", best(t, OP_LOOKUP, 1));
+	printf("table_lease_lookups_per_s_2t=%.0f\n", best(t, OP_LOOKUP, 2));
+	/* how claims and releases scale with a second thread (2 threads' rate
+	 * over one's, side by side; 2.0 is perfect) */
+	printf("claim_scaling_2t=%.2f\n", c[1] / c[0]);
+	printf("release_scaling_2t=%.2f\n", rel[1] / rel[0]);
+	printf("claim_scaling_2t_unsteered=%.2f\n", c[2] / c[0]);
+	printf("release_scaling_2t_unsteered=%.2f\n", rel[2] / rel[0]);
 	snatpool_table_free(t);
 }
 
@@ -357,7 +413,6 @@ int main(int argc, char **argv)
 	struct snatpool_diag d;
 	SNATPOOL_OPTS(snatpool_pool_opts, po, .port_lo = 1024, .port_hi = 65535);
 	double ins, rl1 = 0, rl2 = 0, tl1 = 0, tl2 = 0, rb1 = 0, rb2 = 0, tb1 = 0, tb2 = 0;
-	double r1[2], r2[2];
 	size_t bytes = 0, i;
 	cpu_set_t cpus;
 	int ret;
@@ -419,13 +474,9 @@ int main(int argc, char **argv)
 	}
 
 	/* ---- the table ---- */
-	table_cycle(1, &bytes, r1);
+	make_owners();
+	table_figures(&bytes);
 	printf("bytes_per_lease=%.1f\n", (double)bytes / (double)nkeys);
-	table_cycle(2, NULL, r2);
-	/* how claims and releases scale with a second thread (2 threads' rate
-	 * over one's, both of this run; 2.0 is perfect) */
-	printf("claim_scaling_2t=%.2f\n", r2[0] / r1[0]);
-	printf("release_scaling_2t=%.2f\n", r2[1] / r1[1]);
 
 	/*
 	 * Lookups side by side: both structures full, the measurements
@@ -438,11 +489,11 @@ int main(int argc, char **argv)
 		double b[4][2] = { { 0 } };
 		int round, k, th;
 
-		run(t, OP_CLAIM, 1, false);
+		run(t, OP_CLAIM, 1, false, false);
 		for (round = 0; round < LOOKUP_ROUNDS; round++)
 			for (th = 1; th <= 2; th++)
 				for (k = 0; k < 4; k++) {
-					double r = run(t, ops[k], th, true);
+					double r = run(t, ops[k], th, true, false);
 
 					if (r > b[k][th - 1])
 						b[k][th - 1] = r;

@@ -558,6 +558,19 @@ struct snatpool_table_opts {
 	 * The plan must outlive the table.
 	 */
 	const struct snatpool_portblock *portblock;
+	/*
+	 * Workers (threads) that claim on this table; 0: 1.  Each port space
+	 * (protocol, pool address) is split into this many stripes of
+	 * contiguous ports, and a claim takes a port of its worker's stripe
+	 * first (the worker snatpool_table_worker() names for its source),
+	 * another stripe only when that one has none free, so exhaustion is
+	 * what it is with one worker.  Workers fed by source
+	 * (snatpool_table_worker()) then share no lock and no written cache
+	 * line on claims and releases.  The original port is kept only when
+	 * it lies in the stripe the port is taken from.  1 to the table's
+	 * shards; not with @portblock.
+	 */
+	uint32_t workers;
 	size_t   :0;
 };
 
@@ -568,7 +581,8 @@ struct snatpool_table_opts {
  * @opts: NULL for defaults
  * @out:  receives the table (untouched on error)
  * Return: 0; -EINVAL (bad @opts, unknown flags, strategy or permit mode,
- * shards not a power of two, clear >= raise, SNATPOOL_PORTS_DET44 without
+ * shards not a power of two, workers more than shards or with a
+ * portblock, clear >= raise, SNATPOOL_PORTS_DET44 without
  * a portblock, a portblock over another pool, of subscribers of another
  * family than the one they are translated to, or with
  * SNATPOOL_TABLE_F_PAIRED); -SNATPOOL_EALGO;
@@ -748,6 +762,25 @@ SNATPOOL_API int snatpool_table_stats(struct snatpool_table *t,
 
 /** Called once per mapping by snatpool_table_walk(); non-zero stops the walk. */
 typedef int (*snatpool_table_walk_cb)(const struct snatpool_mapping *m, void *ctx);
+
+/**
+ * snatpool_table_worker() - which of the table's workers owns @src's flows
+ * @family: AF_INET, AF_INET6 or SNATPOOL_AF_NAT64 (an IPv6 @src)
+ * A table is sharded by internal source address; its shards are divided
+ * among its workers (snatpool_table_opts.workers) in contiguous ranges,
+ * and each worker has a stripe of every port space.  A dataplane that
+ * sends every flow of a source to the worker this names (an RSS
+ * indirection table, a software hand-off ring, as VPP's NAT workers do)
+ * gives each worker shards and ports of its own: claims and releases on
+ * different workers then share no lock and write no cache line in
+ * common.  Any thread may still call any table function for any flow:
+ * this is about speed, never about correctness.  Fixed for a table's life
+ * (it depends on its seed, shards and workers only).
+ * Return: the worker, 0 to workers - 1; -EINVAL (NULL @t or @src, unknown
+ * @family).
+ */
+SNATPOOL_API int snatpool_table_worker(const struct snatpool_table *t, int family,
+				       const uint8_t *src);
 
 /**
  * snatpool_table_walk() - call @cb for every mapping (shard by shard, each

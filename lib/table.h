@@ -25,10 +25,11 @@
  *          │    lock, hash slots, entry chunks, idle-lease FIFO,
  *          │    per-source port counts (quota), counters
  *          └─ ports[family][proto slot][address]   (allocated when first used)
- *               lock, owned bitmap, resting bitmap, owner ids,
- *               cursor(s), FIFO ring(s) of freed ports, hold-down marks
+ *               owned bitmap, resting bitmap, owner ids,
+ *               stripe[0..workers-1]: lock, cursor(s), FIFO ring(s) of
+ *               freed ports, hold-down marks
  *
- * Lock order: shard, then ports, then the delta stream.  A thread never
+ * Lock order: shard, then a port stripe, then the delta stream.  A thread never
  * holds two shard locks except by trylock or in the all-shards order of
  * snp_lock_all().
  */
@@ -222,19 +223,33 @@ struct snp_ring {
 	struct { uint32_t seq, t; } mk[SNP_MARKS];
 };
 
-/* The port space of one (protocol, pool address); line 0 is what a claim writes. */
-struct snp_ports {
+/*
+ * One stripe of a port space: offsets lo..hi-1 (hi - lo a multiple of 64
+ * but for the last stripe, so no bitmap word is under two locks), claimed
+ * first by the shards of one worker (snp_home_stripe()).  A table with one
+ * worker has one stripe: the whole space.  Line 0 is what a claim writes.
+ */
+struct snp_stripe {
 	pthread_mutex_t lock;
-	uint32_t  n;			/* ports in the range */
+	uint32_t  lo, hi;
 	_Atomic uint32_t owned;		/* written under lock, peeked without */
 	uint32_t  cursor[2];		/* next never-handed-out offset, per parity class */
 	uint32_t  last_now;
-	uint64_t *bm_owned;
-	uint64_t *bm_rest;		/* in a ring (resting) */
-	uint32_t *owner;		/* owner id, valid where owned */
 	uint64_t  rng;
 	struct snp_ring ring[2];	/* [parity] with PRESERVE_PARITY, else ring[0] */
 } __attribute__((aligned(64)));
+
+/* The port space of one (protocol, pool address): what its ports are
+ * (read and written under the lock of the stripe holding them), then
+ * its stripes. */
+struct snp_ports {
+	uint32_t  n;			/* ports in the range */
+	uint32_t  nstripes;
+	uint64_t *bm_owned;
+	uint64_t *bm_rest;		/* in a ring (resting) */
+	uint32_t *owner;		/* owner id, valid where owned */
+	struct snp_stripe st[];
+};
 
 /* One queued HA record (SNATPOOL_DELTA_RECORD_SIZE octets, encoded). */
 struct snp_delta {
@@ -259,6 +274,7 @@ struct snatpool_table {
 	uint16_t  port_lo, port_hi;
 	uint32_t  nports;
 	uint32_t  nshards, shard_mask;
+	uint32_t  workers;		/* stripes per port space (snatpool_table_worker()) */
 	struct snp_shard *shards;
 	/* one mapping (transparent huge pages asked for) holds every shard's
 	 * hash slots and, as far as it goes, the entry chunks: lookups miss
@@ -474,19 +490,33 @@ struct snp_ports *snp_ports_get(struct snatpool_table *t, int family, int slot,
 struct snp_ports *snp_ports_peek(struct snatpool_table *t, int family, int slot,
 				 uint32_t xidx);
 void snp_ports_free_all(struct snatpool_table *t);
-/* The functions below run with ps->lock held. */
-int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, int slot,
-		    int want, uint32_t now, uint32_t owner, uint16_t *port,
+/* The stripe holding @port (in range). */
+struct snp_stripe *snp_stripe_of(const struct snatpool_table *t, struct snp_ports *ps,
+				 uint16_t port);
+/* The worker of shard @s: the stripe its claims try first. */
+static inline uint32_t snp_home_stripe(const struct snatpool_table *t,
+				       const struct snp_shard *s)
+{
+	return (uint32_t)((uint64_t)(s - t->shards) * t->workers / t->nshards);
+}
+/* The functions below run with the lock of stripe @st held (the stripe
+ * holding @port, where there is one). */
+int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, struct snp_stripe *st,
+		    int slot, int want, uint32_t now, uint32_t owner, uint16_t *port,
 		    bool *preserved, bool *holddown);
-/* Tables inside the block: as snp_ports_alloc(), within ports @lo..@hi. */
-int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps, int slot,
-			  int want, uint32_t now, uint32_t owner, uint16_t lo, uint16_t hi,
-			  uint16_t *port, bool *preserved, bool *holddown);
-int snp_ports_take(struct snatpool_table *t, struct snp_ports *ps, int slot,
-		   uint16_t port, uint32_t owner);
-void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
-		       uint16_t port, int mode, uint32_t now);
-bool snp_ports_owned(const struct snatpool_table *t, const struct snp_ports *ps,
+/* Tables inside the block (one stripe): as snp_ports_alloc(), within
+ * ports @lo..@hi. */
+int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps,
+			  struct snp_stripe *st, int slot, int want, uint32_t now,
+			  uint32_t owner, uint16_t lo, uint16_t hi, uint16_t *port,
+			  bool *preserved, bool *holddown);
+int snp_ports_take(struct snatpool_table *t, struct snp_ports *ps, struct snp_stripe *st,
+		   int slot, uint16_t port, uint32_t owner);
+void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps,
+		       struct snp_stripe *st, int slot, uint16_t port, int mode,
+		       uint32_t now);
+/* Whether @port is owned, and by whom (takes its stripe's lock). */
+bool snp_ports_owned(const struct snatpool_table *t, struct snp_ports *ps,
 		     uint16_t port, uint32_t *owner);
 
 /* ---- table_stats.c ---- */

@@ -8,7 +8,7 @@ lib_libsnatpool_la_SOURCES += lib/table.h lib/table_key.h lib/table_probe.h \
 	lib/table_quota.c lib/table_permit.c lib/table_stats.c lib/table_ports.c \
 	lib/table_delta.c lib/table_mapping.c lib/table_lookup.c \
 	lib/table_inbound.c lib/table_create.c lib/table_import.c \
-	lib/table_snapshot.c lib/portblock.c lib/event_queue.c
+	lib/table_snapshot.c lib/table_steer.c lib/portblock.c lib/event_queue.c
 
 TABLE_UNIT_TESTS = tests/check_table
 check_PROGRAMS += $(TABLE_UNIT_TESTS)
@@ -19,7 +19,7 @@ tests_check_table_SOURCES = tests/check_table.c tests/testutil.h tests/table_tes
 tests_check_table_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_check_table_LDADD = $(TABLE_TEST_LDADD)
 
-# the randomized model test (>= 1M operations: 3 configurations x 350k)
+# the randomized model test (>= 1M operations: 4 configurations x 350k)
 check_PROGRAMS += tests/table_model
 TESTS += tests/table_model
 tests_table_model_SOURCES = tests/table_model.c tests/table_testutil.h
@@ -39,6 +39,13 @@ tests_check_table_nat64_SOURCES = tests/check_table_nat64.c tests/testutil.h \
 	tests/table_testutil.h
 tests_check_table_nat64_CFLAGS = $(TABLE_TEST_CFLAGS) $(LIBXXHASH_CFLAGS)
 tests_check_table_nat64_LDADD = $(TABLE_TEST_LDADD)
+
+check_PROGRAMS += tests/check_table_workers
+TESTS += tests/check_table_workers
+tests_check_table_workers_SOURCES = tests/check_table_workers.c tests/testutil.h \
+	tests/table_testutil.h
+tests_check_table_workers_CFLAGS = $(TABLE_TEST_CFLAGS)
+tests_check_table_workers_LDADD = $(TABLE_TEST_LDADD)
 
 check_PROGRAMS += tests/check_event_queue
 TESTS += tests/check_event_queue

@@ -75,7 +75,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	struct snp_slots *sl;
 	int v6;
 
-	if (!pool || !out || !SNP_OPTS_VALID(opts, portblock))
+	if (!pool || !out || !SNP_OPTS_VALID(opts, workers))
 		return -EINVAL;
 	t = aligned_alloc(64, sizeof(*t));	/* the counters' line is its own */
 	if (!t)
@@ -102,6 +102,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	t->event_cb = SNP_OPTS_GET(opts, event_cb, NULL);
 	t->event_ctx = SNP_OPTS_GET(opts, event_ctx, NULL);
 	t->pb = SNP_OPTS_GET(opts, portblock, NULL);
+	t->workers = SNP_OPTS_GET(opts, workers, 0);
 
 	if (!t->max_mappings)
 		t->max_mappings = 65536;
@@ -111,6 +112,8 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 		t->max_sessions = 65535;
 	if (!t->nshards)
 		t->nshards = 64;
+	if (!t->workers)
+		t->workers = 1;
 	if (!t->expire_budget)
 		t->expire_budget = 8;
 	if (t->util_raise && !t->util_clear)
@@ -118,6 +121,7 @@ SNP_API int snatpool_table_new(const struct snatpool *pool,
 	if ((t->flags & ~known_flags) || t->permit > SNATPOOL_PERMIT_TARGET_HOST_PORT ||
 	    t->strategy > SNATPOOL_PORTS_DET44 || t->max_sessions > 65535 ||
 	    t->nshards > SNP_MAX_SHARDS || (t->nshards & (t->nshards - 1)) ||
+	    t->workers > t->nshards || (t->workers > 1 && t->pb) ||
 	    t->util_raise > 100 || (t->util_raise && t->util_clear >= t->util_raise) ||
 	    t->max_mappings > (1u << 30) || t->timeout > (1u << 30) ||
 	    t->hold_down > (1u << 30) || t->delta.cap > (1u << 24)) {

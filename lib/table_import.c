@@ -86,9 +86,7 @@ static int apply(struct snatpool_table *t, const struct drec *d, uint32_t now)
 			ret = -ENOMEM;
 			goto out;
 		}
-		pthread_mutex_lock(&ps->lock);
 		busy = snp_ports_owned(t, ps, d->m.xport, NULL);
-		pthread_mutex_unlock(&ps->lock);
 		if (busy) {
 			ret = 0;
 			goto out;

@@ -37,9 +37,7 @@ static int xlat_locked(struct snatpool_table *t, int family, uint8_t proto,
 	ps = snp_ports_peek(t, family, slot, xidx);
 	if (!ps)
 		return -ENOENT;
-	pthread_mutex_lock(&ps->lock);
 	own = snp_ports_owned(t, ps, xport, &owner);
-	pthread_mutex_unlock(&ps->lock);
 	if (!own || (owner >> SNP_IDX_BITS) >= t->nshards)
 		return -ENOENT;
 	s = &t->shards[owner >> SNP_IDX_BITS];

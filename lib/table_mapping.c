@@ -174,13 +174,15 @@ void snp_remove(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	if (t->quota)
 		snp_quota_dec(s, e->src, e->flags & SNP_E_V6);
 	if (ps) {
-		pthread_mutex_lock(&ps->lock);
-		snp_ports_release(t, ps, slot, e->xport, mode, now);
+		struct snp_stripe *st = snp_stripe_of(t, ps, e->xport);
+
+		pthread_mutex_lock(&st->lock);
+		snp_ports_release(t, ps, st, slot, e->xport, mode, now);
 		if (dtype)
 			snp_delta_emit(t, dtype, e, now, NULL, 0);
 		if (t->util_raise)
 			snp_util_check(t, now);
-		pthread_mutex_unlock(&ps->lock);
+		pthread_mutex_unlock(&st->lock);
 	}
 	ent_drop(t, s, idx);
 }
@@ -229,6 +231,7 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	struct snp_ent *e = snp_ent_at(s, idx);
 	int xfam = snp_kfam_x(f->family);
 	uint32_t nx = t->nfam[xfam == AF_INET6], n = nx, first, k, xidx;
+	uint32_t home = snp_home_stripe(t, s);
 	bool holddown = false, hd, pres;
 	uint16_t blo = 0, bhi = 0;
 	int err;
@@ -255,6 +258,7 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	}
 	for (k = 0; k < n; k++) {
 		struct snp_ports *ps;
+		uint32_t j, ns;
 
 		xidx = first + k;
 		if (xidx >= nx)
@@ -262,31 +266,39 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		ps = snp_ports_get(t, xfam, slot, xidx);
 		if (!ps)
 			return -ENOMEM;
-		/* a full space is skipped without its lock; rechecked under it */
-		if (atomic_load_explicit(&ps->owned, memory_order_relaxed) >= ps->n)
-			continue;
-		pthread_mutex_lock(&ps->lock);
-		if (t->pb)
-			err = snp_ports_alloc_block(t, ps, slot, f->sport, now,
-						    snp_owner_id(t, s, idx), blo, bhi,
-						    &e->xport, &pres, &hd);
-		else
-			err = snp_ports_alloc(t, ps, slot, f->sport, now,
-					      snp_owner_id(t, s, idx), &e->xport, &pres, &hd);
-		if (!err) {
-			e->xidx = (uint16_t)xidx;
-			if (pres)
-				e->flags |= SNP_E_PRESERVED;
-			snp_delta_emit(t, SNP_D_CREATED, e, now,
-				       t->permit >= SNATPOOL_PERMIT_TARGET_HOST ? f->dst : NULL,
-				       f->dport);
-			if (t->util_raise)
-				snp_util_check(t, now);
-			pthread_mutex_unlock(&ps->lock);
-			return 0;
+		/* this worker's stripe first, the others only when it is full */
+		ns = ps->nstripes;
+		for (j = 0; j < ns; j++) {
+			struct snp_stripe *st = &ps->st[(home + j) % ns];
+
+			/* a full stripe is skipped without its lock; rechecked under it */
+			if (atomic_load_explicit(&st->owned, memory_order_relaxed) >=
+			    st->hi - st->lo)
+				continue;
+			pthread_mutex_lock(&st->lock);
+			if (t->pb)
+				err = snp_ports_alloc_block(t, ps, st, slot, f->sport, now,
+							    snp_owner_id(t, s, idx), blo, bhi,
+							    &e->xport, &pres, &hd);
+			else
+				err = snp_ports_alloc(t, ps, st, slot, f->sport, now,
+						      snp_owner_id(t, s, idx), &e->xport,
+						      &pres, &hd);
+			if (!err) {
+				e->xidx = (uint16_t)xidx;
+				if (pres)
+					e->flags |= SNP_E_PRESERVED;
+				snp_delta_emit(t, SNP_D_CREATED, e, now,
+					       t->permit >= SNATPOOL_PERMIT_TARGET_HOST ?
+					       f->dst : NULL, f->dport);
+				if (t->util_raise)
+					snp_util_check(t, now);
+				pthread_mutex_unlock(&st->lock);
+				return 0;
+			}
+			pthread_mutex_unlock(&st->lock);
+			holddown |= hd;
 		}
-		pthread_mutex_unlock(&ps->lock);
-		holddown |= hd;
 	}
 	if (t->flags & SNATPOOL_TABLE_F_PAIRED || t->pb)
 		s->c.exhausted_paired++;	/* the one address it may use */
@@ -522,6 +534,7 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 		  uint32_t deadline, uint32_t *idx_out)
 {
 	int slot = snp_proto_slot(proto), err;
+	struct snp_stripe *st;
 	struct snp_ports *ps;
 	struct snp_ent *e;
 	uint32_t idx;
@@ -544,11 +557,12 @@ int snp_insert_at(struct snatpool_table *t, struct snp_shard *s, uint64_t kh,
 	e->xidx = (uint16_t)xidx;
 	e->xport = xport;
 	e->nflows = nflows;
-	pthread_mutex_lock(&ps->lock);
-	err = snp_ports_take(t, ps, slot, xport, snp_owner_id(t, s, idx));
+	st = snp_stripe_of(t, ps, xport);
+	pthread_mutex_lock(&st->lock);
+	err = snp_ports_take(t, ps, st, slot, xport, snp_owner_id(t, s, idx));
 	if (!err && t->util_raise)
 		snp_util_check(t, s->last_now);
-	pthread_mutex_unlock(&ps->lock);
+	pthread_mutex_unlock(&st->lock);
 	if (err) {
 		if (t->quota)
 			snp_quota_dec(s, src, family != AF_INET);

@@ -14,6 +14,13 @@
  *
  * The random strategy (RFC 6056 algorithm 1) picks a random offset and
  * takes the next port neither owned nor resting.
+ *
+ * A table for several workers (snatpool_table_opts.workers) splits each
+ * space into that many stripes of contiguous offsets, each with its own
+ * lock, cursor(s) and ring(s): a claim takes a port of its worker's stripe
+ * (snp_home_stripe()), and another stripe only when that one has none, so
+ * workers whose sources are steered to them (snatpool_table_worker())
+ * write no line in common.  All of the above then holds per stripe.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -140,23 +147,52 @@ static uint16_t ring_pop(struct snp_ring *r)
 
 static void ports_destroy(struct snp_ports *ps)
 {
+	uint32_t k;
+
 	if (!ps)
 		return;
-	pthread_mutex_destroy(&ps->lock);
+	for (k = 0; k < ps->nstripes; k++) {
+		pthread_mutex_destroy(&ps->st[k].lock);
+		ring_free(&ps->st[k].ring[0]);
+		ring_free(&ps->st[k].ring[1]);
+	}
 	free(ps->bm_owned);
 	free(ps->bm_rest);
 	free(ps->owner);
-	ring_free(&ps->ring[0]);
-	ring_free(&ps->ring[1]);
 	free(ps);
+}
+
+/* Stripe @k of @w over @n offsets starts here: a multiple of 64 (a bitmap
+ * word is never under two locks); stripes may be empty in a small space. */
+static uint32_t stripe_start(uint32_t n, uint32_t w, uint32_t k)
+{
+	return k >= w ? n : (uint32_t)((uint64_t)n * k / w) & ~63u;
+}
+
+static int stripe_init(struct snatpool_table *t, struct snp_stripe *st, uint32_t lo,
+		       uint32_t hi, uint64_t rng)
+{
+	bool parity = t->flags & SNATPOOL_TABLE_F_PRESERVE_PARITY;
+	uint32_t n = hi - lo;
+
+	st->lo = lo;
+	st->hi = hi;
+	/* class c starts at the stripe's first offset whose port has parity c */
+	st->cursor[0] = lo + ((t->port_lo + lo) & 1);
+	st->cursor[1] = lo + !((t->port_lo + lo) & 1);
+	st->rng = rng;
+	if (ring_init(&st->ring[0], parity ? n / 2 + 1 : n) ||
+	    ring_init(&st->ring[1], parity ? n / 2 + 1 : 0))
+		return -ENOMEM;
+	return 0;
 }
 
 static struct snp_ports *ports_create(struct snatpool_table *t, int family,
 				      int slot, uint32_t xidx)
 {
-	struct snp_ports *ps = line_calloc(sizeof(*ps));
-	uint32_t n = t->nports, words = (n + 63) / 64;
-	bool parity = t->flags & SNATPOOL_TABLE_F_PRESERVE_PARITY;
+	uint32_t n = t->nports, words = (n + 63) / 64, w = t->workers, made;
+	struct snp_ports *ps = line_calloc(sizeof(*ps) + w * sizeof(ps->st[0]));
+	uint64_t rng;
 
 	if (!ps)
 		return NULL;
@@ -164,25 +200,36 @@ static struct snp_ports *ports_create(struct snatpool_table *t, int family,
 	ps->bm_owned = line_calloc((size_t)words * 8);
 	ps->bm_rest = line_calloc((size_t)words * 8);
 	ps->owner = line_alloc((size_t)n * sizeof(*ps->owner));
-	if (pthread_mutex_init(&ps->lock, NULL)) {
-		free(ps->bm_owned);
-		free(ps->bm_rest);
-		free(ps->owner);
-		free(ps);
-		return NULL;
+	rng = t->seed ^ ((uint64_t)xidx << 20) ^ ((uint64_t)slot << 8) ^ (uint64_t)family;
+	for (made = 0; made < w; made++) {
+		if (pthread_mutex_init(&ps->st[made].lock, NULL))
+			break;
+		ps->nstripes = made + 1;
+		/* stripe 0 keeps the space's seed: one stripe is the old space */
+		if (stripe_init(t, &ps->st[made], stripe_start(n, w, made),
+				stripe_start(n, w, made + 1), rng ^ ((uint64_t)made << 40)))
+			break;
 	}
-	if (!ps->bm_owned || !ps->bm_rest || !ps->owner ||
-	    ring_init(&ps->ring[0], parity ? n / 2 + 1 : n) ||
-	    ring_init(&ps->ring[1], parity ? n / 2 + 1 : 0)) {
+	if (made < w || !ps->bm_owned || !ps->bm_rest || !ps->owner) {
 		ports_destroy(ps);
 		return NULL;
 	}
-	/* class c starts at the first offset whose port has parity c */
-	ps->cursor[0] = t->port_lo & 1;
-	ps->cursor[1] = !(t->port_lo & 1);
-	ps->rng = t->seed ^ ((uint64_t)xidx << 20) ^ ((uint64_t)slot << 8) ^
-		  (uint64_t)family;
 	return ps;
+}
+
+struct snp_stripe *snp_stripe_of(const struct snatpool_table *t, struct snp_ports *ps,
+				 uint16_t port)
+{
+	uint32_t off = (uint32_t)port - t->port_lo, k;
+
+	if (ps->nstripes == 1)
+		return &ps->st[0];
+	k = (uint32_t)((uint64_t)off * ps->nstripes / ps->n);	/* near it */
+	while (k && off < ps->st[k].lo)
+		k--;
+	while (k + 1 < ps->nstripes && off >= ps->st[k].hi)
+		k++;
+	return &ps->st[k];
 }
 
 struct snp_ports *snp_ports_peek(struct snatpool_table *t, int family, int slot,
@@ -231,12 +278,12 @@ void snp_ports_free_all(struct snatpool_table *t)
 	}
 }
 
-static void take(struct snatpool_table *t, struct snp_ports *ps, int slot,
-		 uint32_t off, uint32_t owner)
+static void take(struct snatpool_table *t, struct snp_ports *ps, struct snp_stripe *st,
+		 int slot, uint32_t off, uint32_t owner)
 {
 	bm_set(ps->bm_owned, off);
 	ps->owner[off] = owner;
-	atomic_store_explicit(&ps->owned, atomic_load_explicit(&ps->owned, memory_order_relaxed) + 1,
+	atomic_store_explicit(&st->owned, atomic_load_explicit(&st->owned, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
 	if (t->util_raise)
 		atomic_fetch_add_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
@@ -257,25 +304,26 @@ static uint64_t xorshift(uint64_t *s)
 	return *s = x;
 }
 
-/* First offset >= @from (wrapping once) that is neither owned nor resting, of
- * parity class @cls (-1: any); the word scan keeps a nearly full space cheap. */
-static int64_t scan_free(const struct snp_ports *ps, uint32_t from, int cls,
-			 uint16_t port_lo)
+/* First offset >= @from (wrapping once) of @st that is neither owned nor
+ * resting, of parity class @cls (-1: any); the word scan keeps a nearly
+ * full space cheap.  @st's bounds are word-aligned but for the space's end. */
+static int64_t scan_free(const struct snp_ports *ps, const struct snp_stripe *st,
+			 uint32_t from, int cls, uint16_t port_lo)
 {
-	uint32_t words = (ps->n + 63) / 64, k;
+	uint32_t w0 = st->lo / 64, words = (st->hi + 63) / 64 - w0, k;
 	uint64_t pmask = ~0ull;
 
 	if (cls >= 0)	/* offsets whose port (port_lo + off) has parity cls */
 		pmask = ((port_lo & 1) == (uint32_t)cls) ? 0x5555555555555555ull
 							 : 0xaaaaaaaaaaaaaaaaull;
 	for (k = 0; k <= words; k++) {
-		uint32_t w = (from / 64 + k) % words;
+		uint32_t w = w0 + ((from / 64 - w0) + k) % words;
 		uint64_t freeb = ~(ps->bm_owned[w] | ps->bm_rest[w]) & pmask;
 
 		if (k == 0)
 			freeb &= ~0ull << (from % 64);
-		if (w == words - 1 && ps->n % 64)
-			freeb &= (1ull << (ps->n % 64)) - 1;
+		if (w == (st->hi - 1) / 64 && st->hi % 64)
+			freeb &= (1ull << (st->hi % 64)) - 1;
 		if (freeb)
 			return (int64_t)w * 64 + __builtin_ctzll(freeb);
 	}
@@ -283,25 +331,29 @@ static int64_t scan_free(const struct snp_ports *ps, uint32_t from, int cls,
 }
 
 /*
- * Claim a port for @owner: the original port @want (-1: none) when free and
- * not resting, then by the strategy.  Return: 0; -SNATPOOL_EEXHAUSTED
- * (*@holddown set when only resting ports stood in the way).
+ * Claim a port of stripe @st for @owner: the original port @want (-1: none)
+ * when it is in @st, free and not resting, then by the strategy.  Return:
+ * 0; -SNATPOOL_EEXHAUSTED (*@holddown set when only resting ports stood in
+ * the way).
  */
-int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, int slot,
-		    int want, uint32_t now, uint32_t owner, uint16_t *port,
+int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, struct snp_stripe *st,
+		    int slot, int want, uint32_t now, uint32_t owner, uint16_t *port,
 		    bool *preserved, bool *holddown)
 {
 	bool parity = (t->flags & SNATPOOL_TABLE_F_PRESERVE_PARITY) && want >= 0;
 	int cls = parity ? (want & 1) : -1;
-	uint32_t hold = t->hold_down, off, step = 1;
+	uint32_t hold = t->hold_down, off, step = 1, size = st->hi - st->lo;
 	struct snp_ring *r;
 	int64_t found;
 
-	now = snp_clamp_now(&ps->last_now, now);
+	now = snp_clamp_now(&st->last_now, now);
 	*preserved = false;
 	*holddown = false;
+	if (!size)
+		return -SNATPOOL_EEXHAUSTED;
 	if (want >= t->port_lo && want <= t->port_hi &&
 	    !(t->flags & SNATPOOL_TABLE_F_NO_PRESERVE) &&
+	    (uint32_t)want - t->port_lo >= st->lo && (uint32_t)want - t->port_lo < st->hi &&
 	    usable(ps, (uint32_t)want - t->port_lo)) {
 		off = (uint32_t)want - t->port_lo;
 		*preserved = true;
@@ -312,16 +364,16 @@ int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, int slot,
 
 		/* ports that have rested long enough leave their rings */
 		for (c = 0; c < 2; c++) {
-			r = &ps->ring[c];
+			r = &st->ring[c];
 			while (ring_head_ready(r, now, hold)) {
 				off = ring_pop(r);
 				bm_clr(ps->bm_rest, off);
 			}
 		}
-		found = scan_free(ps, (uint32_t)(xorshift(&ps->rng) % ps->n), cls,
+		found = scan_free(ps, st, st->lo + (uint32_t)(xorshift(&st->rng) % size), cls,
 				  t->port_lo);
 		if (found < 0) {
-			*holddown = ps->ring[0].cnt || ps->ring[1].cnt;
+			*holddown = st->ring[0].cnt || st->ring[1].cnt;
 			return -SNATPOOL_EEXHAUSTED;
 		}
 		off = (uint32_t)found;
@@ -329,19 +381,19 @@ int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	}
 	/* sequential: cursor over fresh ports, then the oldest freed port */
 	if (t->flags & SNATPOOL_TABLE_F_PRESERVE_PARITY) {
-		int c = cls >= 0 ? cls : (int)(ps->cursor[0] <= ps->cursor[1] ? 0 : 1);
+		int c = cls >= 0 ? cls : (int)(st->cursor[0] <= st->cursor[1] ? 0 : 1);
 		int tries;
 
 		/* no original port to match: use either class */
 		for (tries = 0; tries < (cls >= 0 ? 1 : 2); tries++, c ^= 1) {
 			step = 2;
-			while (ps->cursor[c] < ps->n) {
-				off = ps->cursor[c];
-				ps->cursor[c] += step;
+			while (st->cursor[c] < st->hi) {
+				off = st->cursor[c];
+				st->cursor[c] += step;
 				if (usable(ps, off))
 					goto got;
 			}
-			r = &ps->ring[c];
+			r = &st->ring[c];
 			while (ring_head_ready(r, now, hold)) {
 				off = ring_pop(r);
 				bm_clr(ps->bm_rest, off);
@@ -353,12 +405,12 @@ int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, int slot,
 		}
 		return -SNATPOOL_EEXHAUSTED;
 	}
-	while (ps->cursor[0] < ps->n) {
-		off = ps->cursor[0]++;
+	while (st->cursor[0] < st->hi) {
+		off = st->cursor[0]++;
 		if (usable(ps, off))
 			goto got;
 	}
-	r = &ps->ring[0];
+	r = &st->ring[0];
 	while (ring_head_ready(r, now, hold)) {
 		off = ring_pop(r);
 		bm_clr(ps->bm_rest, off);
@@ -368,7 +420,7 @@ int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	*holddown = r->cnt != 0;
 	return -SNATPOOL_EEXHAUSTED;
 got:
-	take(t, ps, slot, off, owner);
+	take(t, ps, st, slot, off, owner);
 	*port = (uint16_t)(t->port_lo + off);
 	return 0;
 }
@@ -383,9 +435,10 @@ got:
  * ready ones leave their rings first.  Return: 0; -SNATPOOL_EEXHAUSTED
  * (*@holddown set when only resting ports stood in the way).
  */
-int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps, int slot,
-			  int want, uint32_t now, uint32_t owner, uint16_t lo, uint16_t hi,
-			  uint16_t *port, bool *preserved, bool *holddown)
+int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps,
+			  struct snp_stripe *st, int slot, int want, uint32_t now,
+			  uint32_t owner, uint16_t lo, uint16_t hi, uint16_t *port,
+			  bool *preserved, bool *holddown)
 {
 	bool parity = (t->flags & SNATPOOL_TABLE_F_PRESERVE_PARITY) && want >= 0 &&
 		      t->strategy != SNATPOOL_PORTS_DET44;
@@ -394,11 +447,11 @@ int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps, int sl
 	bool rested = false;
 	int c;
 
-	now = snp_clamp_now(&ps->last_now, now);
+	now = snp_clamp_now(&st->last_now, now);
 	*preserved = false;
 	*holddown = false;
 	for (c = 0; c < 2; c++) {	/* rested long enough: usable again */
-		struct snp_ring *r = &ps->ring[c];
+		struct snp_ring *r = &st->ring[c];
 
 		while (ring_head_ready(r, now, t->hold_down)) {
 			off = ring_pop(r);
@@ -413,7 +466,7 @@ int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps, int sl
 	}
 	switch (t->strategy) {
 	case SNATPOOL_PORTS_RANDOM:
-		start = (uint32_t)(xorshift(&ps->rng) % size);
+		start = (uint32_t)(xorshift(&st->rng) % size);
 		break;
 	case SNATPOOL_PORTS_DET44:
 		start = base % size;
@@ -432,21 +485,21 @@ int snp_ports_alloc_block(struct snatpool_table *t, struct snp_ports *ps, int sl
 	*holddown = rested;
 	return -SNATPOOL_EEXHAUSTED;
 got:
-	take(t, ps, slot, off, owner);
+	take(t, ps, st, slot, off, owner);
 	*port = (uint16_t)(t->port_lo + off);
 	return 0;
 }
 
 /* Claim exactly @port (snapshot and HA import).  Return: 0; -SNATPOOL_ECONFLICT. */
-int snp_ports_take(struct snatpool_table *t, struct snp_ports *ps, int slot,
-		   uint16_t port, uint32_t owner)
+int snp_ports_take(struct snatpool_table *t, struct snp_ports *ps, struct snp_stripe *st,
+		   int slot, uint16_t port, uint32_t owner)
 {
 	uint32_t off = (uint32_t)port - t->port_lo;
 
 	if (bm_get(ps->bm_owned, off))
 		return -SNATPOOL_ECONFLICT;
 	/* a resting port keeps its ring slot; the ring skips it while owned */
-	take(t, ps, slot, off, owner);
+	take(t, ps, st, slot, off, owner);
 	return 0;
 }
 
@@ -456,8 +509,9 @@ int snp_ports_take(struct snatpool_table *t, struct snp_ports *ps, int slot,
  * over it if it was the last one handed out, else it goes to the ring's
  * front, next in line.
  */
-void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
-		       uint16_t port, int mode, uint32_t now)
+void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps,
+		       struct snp_stripe *st, int slot, uint16_t port, int mode,
+		       uint32_t now)
 {
 	uint32_t off = (uint32_t)port - t->port_lo;
 	bool parity = t->flags & SNATPOOL_TABLE_F_PRESERVE_PARITY;
@@ -465,11 +519,11 @@ void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	uint32_t step = parity ? 2 : 1;
 	bool rest = mode == SNP_FREE_REST;
 
-	now = snp_clamp_now(&ps->last_now, now);
+	now = snp_clamp_now(&st->last_now, now);
 	if (!bm_get(ps->bm_owned, off))
 		return;
 	bm_clr(ps->bm_owned, off);
-	atomic_store_explicit(&ps->owned, atomic_load_explicit(&ps->owned, memory_order_relaxed) - 1,
+	atomic_store_explicit(&st->owned, atomic_load_explicit(&st->owned, memory_order_relaxed) - 1,
 			      memory_order_relaxed);
 	if (t->util_raise)
 		atomic_fetch_sub_explicit(&t->hot.owned_slot[slot], 1, memory_order_relaxed);
@@ -478,33 +532,36 @@ void snp_ports_release(struct snatpool_table *t, struct snp_ports *ps, int slot,
 	if (t->strategy == SNATPOOL_PORTS_RANDOM || t->pb) {	/* no cursor: rest only */
 		if (rest && t->hold_down) {
 			bm_set(ps->bm_rest, off);
-			ring_push_back(&ps->ring[c], (uint16_t)off, now, t->hold_down);
+			ring_push_back(&st->ring[c], (uint16_t)off, now, t->hold_down);
 		}
 		return;
 	}
 	if (rest) {
 		bm_set(ps->bm_rest, off);
-		ring_push_back(&ps->ring[c], (uint16_t)off, now, t->hold_down);
+		ring_push_back(&st->ring[c], (uint16_t)off, now, t->hold_down);
 		return;
 	}
-	if (off >= ps->cursor[c])
+	if (off >= st->cursor[c])
 		return;
-	if (off + step == ps->cursor[c]) {
-		ps->cursor[c] = off;
+	if (off + step == st->cursor[c]) {
+		st->cursor[c] = off;
 		return;
 	}
 	bm_set(ps->bm_rest, off);
-	ring_push_front(&ps->ring[c], (uint16_t)off);
+	ring_push_front(&st->ring[c], (uint16_t)off);
 }
 
-bool snp_ports_owned(const struct snatpool_table *t, const struct snp_ports *ps,
+bool snp_ports_owned(const struct snatpool_table *t, struct snp_ports *ps,
 		     uint16_t port, uint32_t *owner)
 {
+	struct snp_stripe *st = snp_stripe_of(t, ps, port);
 	uint32_t off = (uint32_t)port - t->port_lo;
+	bool own;
 
-	if (!bm_get(ps->bm_owned, off))
-		return false;
-	if (owner)
+	pthread_mutex_lock(&st->lock);
+	own = bm_get(ps->bm_owned, off);
+	if (own && owner)
 		*owner = ps->owner[off];
-	return true;
+	pthread_mutex_unlock(&st->lock);
+	return own;
 }

@@ -22,7 +22,7 @@
 	_Static_assert(sizeof(T) == ALIGN_UP(OFFSETOFEND(T, f), _Alignof(T)), \
 		       #T ": a field after " #f "? move the library's SNP_OPTS_VALID too")
 LAST_OK(struct snatpool_pool_opts, maglev_size);
-LAST_OK(struct snatpool_table_opts, portblock);
+LAST_OK(struct snatpool_table_opts, workers);
 LAST_OK(struct snatpool_portblock_opts, flags);
 
 /* The caller's view: known fields, then @extra more octets, all zero. */
@@ -123,7 +123,7 @@ START_TEST(test_table_opts)
 	u.table.sz = sizeof(u.table);
 	u.table.max_mappings = 64;
 	u.table.seed = 3;
-	tail(&u, OFFSETOFEND(struct snatpool_table_opts, portblock),
+	tail(&u, OFFSETOFEND(struct snatpool_table_opts, workers),
 	     sizeof(struct snatpool_table_opts), table_new, "snatpool_table_opts");
 }
 END_TEST

@@ -3,7 +3,7 @@
  * table_model.c - randomized model test: at least 1M operations (claim,
  * release, rollback, time steps with expiry, lookups, save/load cycles, HA
  * delta export into a standby and duplicate replays) against a plain model
- * of what the table must do, in three configurations.
+ * of what the table must do, in four configurations.
  *
  * The model is written from the documented rules, not from the library:
  * which key owns which tuple, live flows, idle leases and their deadlines,
@@ -41,6 +41,8 @@
 struct cfg {
 	const char *name;
 	uint32_t strategy, permit, flags, hold, timeout, quota, maxmap, maxsess;
+	uint32_t workers;	/* 0: 1.  32 ports make one 64-port stripe and
+				 * empty ones: claims pass over the empty ones */
 };
 
 static const struct cfg cfgs[] = {
@@ -50,6 +52,8 @@ static const struct cfg cfgs[] = {
 	  SNATPOOL_TABLE_F_PAIRED, 7, 30, 6, 200, 2 },
 	{ "sequential-parity-nonpersistent", SNATPOOL_PORTS_SEQUENTIAL, SNATPOOL_PERMIT_NONE,
 	  SNATPOOL_TABLE_F_PRESERVE_PARITY | SNATPOOL_TABLE_F_NO_PRESERVE, 5, 40, 4, 120, 3 },
+	{ "random-holddown-4-workers", SNATPOOL_PORTS_RANDOM, SNATPOOL_PERMIT_ANY_REMOTE_HOST,
+	  0, 7, 30, 6, 200, 2, 4 },
 };
 
 struct mkey {
@@ -422,7 +426,7 @@ static struct snatpool_table *new_table(const struct cfg *c, bool delta)
 		      .flags = c->flags, .hold_down = c->hold, .inactivity_timeout = c->timeout,
 		      .port_quota = c->quota, .max_mappings = c->maxmap,
 		      .max_session_number = c->maxsess, .shards = 8, .seed = rnd() | 1,
-		      .delta_capacity = delta ? 1u << 16 : 0);
+		      .delta_capacity = delta ? 1u << 16 : 0, .workers = c->workers);
 	struct snatpool_table *t = NULL;
 
 	if (snatpool_table_new(pool, &o, &t))
@@ -588,6 +592,6 @@ int main(int argc, char **argv)
 		printf("table_model: %d failures\n", failures);
 		return 1;
 	}
-	printf("table_model: %ld operations, all agree\n", ops * 3);
+	printf("table_model: %ld operations, all agree\n", ops * (long)(sizeof(cfgs) / sizeof(cfgs[0])));
 	return 0;
 }

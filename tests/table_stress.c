@@ -235,12 +235,14 @@ static void same(struct snatpool_table *a, struct snatpool_table *b, uint32_t no
 	free(y.m);
 }
 
+static uint32_t workers;	/* the tables' (port stripes) */
+
 static struct snatpool_table *mk(uint32_t delta)
 {
 	SNATPOOL_OPTS(snatpool_table_opts, o, .permit = SNATPOOL_PERMIT_TARGET_HOST,
 		      .inactivity_timeout = 20, .max_session_number = 3, .port_quota = 12,
 		      .max_mappings = 1u << 18, .shards = 16, .seed = 99, .hold_down = 5,
-		      .delta_capacity = delta);
+		      .delta_capacity = delta, .workers = workers);
 	struct snatpool_table *t = NULL;
 
 	if (snatpool_table_new(pool, &o, &t))
@@ -248,7 +250,8 @@ static struct snatpool_table *mk(uint32_t delta)
 	return t;
 }
 
-int main(int argc, char **argv)
+/* One run: the threads, the replay, the stream. */
+static void stress(void)
 {
 	SNATPOOL_OPTS(snatpool_table_stats, s1);
 	SNATPOOL_OPTS(snatpool_table_stats, s2);
@@ -257,15 +260,8 @@ int main(int argc, char **argv)
 	uint32_t end;
 	int t, r, i, n;
 
-	if (argc > 1)
-		nthreads = atoi(argv[1]);
-	if (argc > 2)
-		rounds = atoi(argv[2]);
-	if (argc > 3)
-		per_round = atoi(argv[3]);
-	if (nthreads < 1 || nthreads > 64 || rounds < 1 || per_round < 1)
-		return 1;
-	pool = tt_pool("198.51.100.0/26,2001:db8::/120", 1024, 65535);
+	stream_len = 0;
+	atomic_store(&done, 0);
 	table = mk(1u << 20);
 	logs = calloc((size_t)nthreads, sizeof(*logs));
 	for (t = 0; t < nthreads; t++)
@@ -320,9 +316,9 @@ int main(int argc, char **argv)
 	snatpool_table_stats(table, &s1);
 	CHECK(s1.delta_lost == 0, "stream lost records");
 
-	printf("table_stress: %d threads x %d rounds x %d ops: %" PRIu64 " allocations, %" PRIu64
+	printf("table_stress: %d threads, %u workers x %d rounds x %d ops: %" PRIu64 " allocations, %" PRIu64
 	       " reuses, %" PRIu64 " expirations, %" PRIu64 " mappings at the end, %zu stream "
-	       "records: %s\n", nthreads, rounds, per_round, s1.allocations, s1.reuses,
+	       "records: %s\n", nthreads, workers, rounds, per_round, s1.allocations, s1.reuses,
 	       s1.expirations, s1.total_mappings, stream_len / SNATPOOL_DELTA_RECORD_SIZE,
 	       fails ? "FAILED" : "agree");
 	snatpool_table_free(table);
@@ -331,8 +327,28 @@ int main(int argc, char **argv)
 	for (t = 0; t < nthreads; t++)
 		free(logs[t]);
 	free(logs);
-	free(stream);
 	pthread_barrier_destroy(&barrier);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		nthreads = atoi(argv[1]);
+	if (argc > 2)
+		rounds = atoi(argv[2]);
+	if (argc > 3)
+		per_round = atoi(argv[3]);
+	if (nthreads < 1 || nthreads > 64 || rounds < 1 || per_round < 1)
+		return 1;
+	pool = tt_pool("198.51.100.0/26,2001:db8::/120", 1024, 65535);
+	/* one worker, then a stripe of every port space per thread (the
+	 * threads are not steered: every one claims in every stripe) */
+	workers = 1;
+	stress();
+	workers = (uint32_t)(nthreads < 16 ? nthreads : 16);
+	if (workers > 1)
+		stress();
+	free(stream);
 	snatpool_pool_free(pool);
 	return fails ? 1 : 0;
 }

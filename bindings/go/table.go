@@ -159,7 +159,8 @@ type TableOptions struct {
 	UtilClearPct      uint8
 	DeltaCapacity     uint32
 	ExpireBudget      uint32
-	EventCapacity     int // events the queue holds; 0: no events
+	EventCapacity     int    // events the queue holds; 0: no events
+	Workers           uint32 // threads claiming; 0: 1 (a port stripe each, see Table.Worker)
 }
 
 // EventType says what a table event reports (SNATPOOL_EV_*).
@@ -228,6 +229,7 @@ func NewTable(pool *Pool, opts *TableOptions) (*Table, error) {
 	co.util_clear_pct = C.uint8_t(o.UtilClearPct)
 	co.delta_capacity = C.uint32_t(o.DeltaCapacity)
 	co.expire_budget = C.uint32_t(o.ExpireBudget)
+	co.workers = C.uint32_t(o.Workers)
 	var q *C.struct_snatpool_event_queue
 	if o.EventCapacity < 0 {
 		return nil, bad("snatpool_event_queue_new", Code(syscall.EINVAL), "EventCapacity")
@@ -350,6 +352,30 @@ func (t *Table) LookupXlat(proto uint8, xaddr netip.Addr, xport uint16, now uint
 		return Mapping{}, false, err
 	}
 	return mappingFrom(&cm), true, nil
+}
+
+// Worker says which of the table's workers (0 to Workers - 1) owns src's
+// flows: a dataplane that sends each source to this worker gives its
+// workers shards and port stripes of their own.  nat64: the key family of
+// an IPv6 source's NAT64 flows (the same worker as its native ones).
+func (t *Table) Worker(src netip.Addr, nat64 bool) (int, error) {
+	af, b, _, err := addrBytes("snatpool_table_worker", src)
+	if err != nil {
+		return 0, err
+	}
+	if nat64 && af == C.AF_INET6 {
+		af = C.SNATPOOL_AF_NAT64
+	}
+	h, err := t.handle()
+	if err != nil {
+		return 0, err
+	}
+	rc := C.snatpool_table_worker(h, af, (*C.uint8_t)(unsafe.Pointer(&b[0])))
+	t.mu.RUnlock()
+	if err := errOf("snatpool_table_worker", rc); err != nil {
+		return 0, err
+	}
+	return int(rc), nil
 }
 
 // Permit reports whether remote:rport may reach the translated tuple; an

@@ -242,3 +242,39 @@ func TestTableEvents(t *testing.T) {
 		t.Fatalf("closed: %v", err)
 	}
 }
+
+func TestTableWorkers(t *testing.T) {
+	pool := mustPool(t, "198.51.100.1-198.51.100.4", nil)
+	tab, err := NewTable(pool, &TableOptions{Workers: 4, Shards: 16, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	var seen [4]int
+	for n := 0; n < 400; n++ {
+		src := netip.AddrFrom4([4]byte{10, 0, byte(n >> 8), byte(n)})
+		w, err := tab.Worker(src, false)
+		if err != nil || w < 0 || w > 3 {
+			t.Fatalf("Worker(%v) = %d, %v", src, w, err)
+		}
+		seen[w]++
+		f := Flow{Proto: 6, Src: src, SrcPort: 1234, Dst: netip.MustParseAddr("192.0.2.1"), DstPort: 80}
+		if _, err := tab.Claim(f, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for w, c := range seen {
+		if c < 40 {
+			t.Fatalf("worker %d has %d of 400 sources", w, c)
+		}
+	}
+	v6 := netip.MustParseAddr("2001:db8::1")
+	a, _ := tab.Worker(v6, false)
+	b, _ := tab.Worker(v6, true)
+	if a != b {
+		t.Fatalf("NAT64 worker %d, native %d", b, a)
+	}
+	if _, err := NewTable(pool, &TableOptions{Workers: 32, Shards: 16}); !errors.Is(err, syscall.EINVAL) {
+		t.Fatalf("32 workers over 16 shards: %v", err)
+	}
+}

@@ -575,6 +575,7 @@ static const struct snp_py_field snp_py_table_opts[] = {
 	SNP_PY_F(snatpool_table_opts, util_clear_pct),
 	SNP_PY_F(snatpool_table_opts, delta_capacity),
 	SNP_PY_F(snatpool_table_opts, expire_budget),
+	SNP_PY_F(snatpool_table_opts, workers),
 	{ NULL, 0, 0 }
 };
 

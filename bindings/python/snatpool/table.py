@@ -189,8 +189,10 @@ class Table:
     flags (:class:`TableFlag`), permit (:class:`Permit`), strategy
     (:class:`PortStrategy`), algo (paired selection), inactivity_timeout,
     max_session_number, hold_down, port_quota, shards, seed,
-    util_raise_pct, util_clear_pct, delta_capacity, expire_budget; and
-    events: the capacity of the event queue (0, the default: no events).
+    util_raise_pct, util_clear_pct, delta_capacity, expire_budget,
+    workers (threads claiming: a port stripe each, see :meth:`worker`);
+    and events: the capacity of the event queue (0, the default: no
+    events).
 
     Use as a context manager, or call :meth:`close`.
     """
@@ -292,6 +294,17 @@ class Table:
             if e.code == errno.ENOENT:
                 return None
             raise
+
+    def worker(self, src: AddressLike, nat64: bool = False) -> int:
+        """Which of the table's workers (0 to workers - 1) owns src's
+        flows: a dataplane that sends each source to this worker gives
+        its workers shards and port stripes of their own.  nat64: the key
+        family of an IPv6 source's NAT64 flows (the same worker)."""
+        a = parse_address(src)
+        af = _af(a)
+        if nat64 and a.version == 6:
+            af = capi.SNATPOOL_AF_NAT64
+        return capi.table_worker(self._h(), af, a.packed)
 
     def lookup_xlat(self, proto: int, xaddr: AddressLike, xport: int, now: int) -> Optional[Mapping]:
         """The mapping owning a translated tuple, or None."""

@@ -14,6 +14,22 @@ FLOW = Flow.tcp("10.0.0.1", 40000, "93.184.216.34", 443)
 
 
 class TestTable(unittest.TestCase):
+    def test_workers(self):
+        """Each source has one worker; NAT64 flows the same as native."""
+        with Pool("198.51.100.1-198.51.100.4") as pool, \
+                Table(pool, workers=4, shards=16, seed=3) as t:
+            seen = [0] * 4
+            for n in range(400):
+                src = V4(0x0a000000 + n)
+                w = t.worker(src)
+                self.assertIn(w, range(4))
+                seen[w] += 1
+                t.claim(Flow.tcp(src, 1234, "192.0.2.1", 80), 1)
+            self.assertTrue(all(c > 40 for c in seen), seen)
+            self.assertEqual(t.worker("2001:db8::1", nat64=True), t.worker("2001:db8::1"))
+            with self.assertRaises(snatpool.Error):
+                Table(pool, workers=32, shards=16)
+
     def test_events_queue(self):
         """Events come through a bounded queue the caller drains; the ones
         that did not fit are counted."""

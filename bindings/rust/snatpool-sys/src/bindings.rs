@@ -426,6 +426,7 @@ pub struct snatpool_table_opts {
     pub event_cb: snatpool_table_event_cb,
     pub event_ctx: *mut ::std::os::raw::c_void,
     pub portblock: *const snatpool_portblock,
+    pub workers: u32,
 }
 extern "C" {
     #[doc = " snatpool_table_new() - create a table for @pool"]
@@ -434,7 +435,8 @@ extern "C" {
     #[doc = " @opts: NULL for defaults"]
     #[doc = " @out:  receives the table (untouched on error)"]
     #[doc = " Return: 0; -EINVAL (bad @opts, unknown flags, strategy or permit mode,"]
-    #[doc = " shards not a power of two, clear >= raise, SNATPOOL_PORTS_DET44 without"]
+    #[doc = " shards not a power of two, workers more than shards or with a"]
+    #[doc = " portblock, clear >= raise, SNATPOOL_PORTS_DET44 without"]
     #[doc = " a portblock, a portblock over another pool, of subscribers of another"]
     #[doc = " family than the one they are translated to, or with"]
     #[doc = " SNATPOOL_TABLE_F_PAIRED); -SNATPOOL_EALGO;"]
@@ -638,6 +640,27 @@ pub type snatpool_table_walk_cb = ::std::option::Option<
         ctx: *mut ::std::os::raw::c_void,
     ) -> ::std::os::raw::c_int,
 >;
+extern "C" {
+    #[doc = " snatpool_table_worker() - which of the table's workers owns @src's flows"]
+    #[doc = " @family: AF_INET, AF_INET6 or SNATPOOL_AF_NAT64 (an IPv6 @src)"]
+    #[doc = " A table is sharded by internal source address; its shards are divided"]
+    #[doc = " among its workers (snatpool_table_opts.workers) in contiguous ranges,"]
+    #[doc = " and each worker has a stripe of every port space.  A dataplane that"]
+    #[doc = " sends every flow of a source to the worker this names (an RSS"]
+    #[doc = " indirection table, a software hand-off ring, as VPP's NAT workers do)"]
+    #[doc = " gives each worker shards and ports of its own: claims and releases on"]
+    #[doc = " different workers then share no lock and write no cache line in"]
+    #[doc = " common.  Any thread may still call any table function for any flow:"]
+    #[doc = " this is about speed, never about correctness.  Fixed for a table's life"]
+    #[doc = " (it depends on its seed, shards and workers only)."]
+    #[doc = " Return: the worker, 0 to workers - 1; -EINVAL (NULL @t or @src, unknown"]
+    #[doc = " @family)."]
+    pub fn snatpool_table_worker(
+        t: *const snatpool_table,
+        family: ::std::os::raw::c_int,
+        src: *const u8,
+    ) -> ::std::os::raw::c_int;
+}
 extern "C" {
     #[doc = " snatpool_table_walk() - call @cb for every mapping (shard by shard, each"]
     #[doc = " under its lock: @cb must not call into the table)"]

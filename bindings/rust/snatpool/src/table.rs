@@ -192,6 +192,9 @@ pub struct TableOptions {
     /// no events).  When it is full new events are dropped and counted
     /// ([`Table::events_dropped`]).
     pub event_capacity: usize,
+    /// Workers (threads) claiming on the table (0: 1): each port space
+    /// gets a stripe per worker, see [`Table::worker`].
+    pub workers: u32,
 }
 
 /// Table and pool counters (RFC 8512 names where it has one).
@@ -269,38 +272,40 @@ impl Table {
         let (event_cb, event_ctx) = events
             .as_ref()
             .map_or((None, ptr::null_mut()), EventQueue::hook);
-        // `..zeroed()` covers fields a newer header adds (zero: their
-        // defaults), so that regenerated bindings still build.
-        #[allow(clippy::needless_update)]
-        let o = sys::snatpool_table_opts {
-            sz: std::mem::size_of::<sys::snatpool_table_opts>(),
-            max_mappings: opts.max_mappings,
-            flags: opts.flags,
-            permit: opts.permit.c(),
-            strategy: match opts.strategy {
-                PortStrategy::Sequential => sys::SNATPOOL_PORTS_SEQUENTIAL,
-                PortStrategy::Random => sys::SNATPOOL_PORTS_RANDOM,
-            },
-            algo: opts.algo.id(),
-            inactivity_timeout: opts.inactivity_timeout,
-            max_session_number: opts.max_session_number,
-            hold_down: opts.hold_down,
-            port_quota: opts.port_quota,
-            shards: opts.shards,
-            seed: opts.seed,
-            util_raise_pct: opts.util_raise_pct,
-            util_clear_pct: opts.util_clear_pct,
-            delta_capacity: opts.delta_capacity,
-            expire_budget: opts.expire_budget,
-            event_cb,
-            event_ctx,
-            ..zeroed()
+        // Written in place into zeroed memory: fields a newer header adds
+        // stay zero (their defaults), and so does the padding after the
+        // last field, which the library checks is zero (a struct literal
+        // would leave it undefined).
+        let mut mo = MaybeUninit::<sys::snatpool_table_opts>::zeroed();
+        // SAFETY: all zero is a valid value of this plain C struct.
+        let o = unsafe { &mut *mo.as_mut_ptr() };
+        o.sz = std::mem::size_of::<sys::snatpool_table_opts>();
+        o.max_mappings = opts.max_mappings;
+        o.flags = opts.flags;
+        o.permit = opts.permit.c();
+        o.strategy = match opts.strategy {
+            PortStrategy::Sequential => sys::SNATPOOL_PORTS_SEQUENTIAL,
+            PortStrategy::Random => sys::SNATPOOL_PORTS_RANDOM,
         };
+        o.algo = opts.algo.id();
+        o.inactivity_timeout = opts.inactivity_timeout;
+        o.max_session_number = opts.max_session_number;
+        o.hold_down = opts.hold_down;
+        o.port_quota = opts.port_quota;
+        o.shards = opts.shards;
+        o.seed = opts.seed;
+        o.util_raise_pct = opts.util_raise_pct;
+        o.util_clear_pct = opts.util_clear_pct;
+        o.delta_capacity = opts.delta_capacity;
+        o.expire_budget = opts.expire_budget;
+        o.event_cb = event_cb;
+        o.event_ctx = event_ctx;
+        o.workers = opts.workers;
         let mut out = ptr::null_mut();
         // SAFETY: a live pool, which the Table keeps alive (it must outlive
         // the table); sized opts; the event queue outlives the table too.
         check("Table::new", unsafe {
-            sys::snatpool_table_new(pool.h.ptr(), &o, &mut out)
+            sys::snatpool_table_new(pool.h.ptr(), mo.as_ptr(), &mut out)
         })?;
         let t = NonNull::new(out).ok_or_else(|| Error::new("Table::new", codes::ENOMEM))?;
         Ok(Table {
@@ -383,6 +388,22 @@ impl Table {
             .zip(&out)
             .map(|(&rc, m)| found("Table::lookup_burst", rc, || Mapping::from_c(m)))
             .collect()
+    }
+
+    /// Which of the table's workers owns `src`'s flows (0 to workers - 1):
+    /// a dataplane that sends each source to this worker gives its
+    /// workers shards and port stripes of their own.  `nat64`: the key
+    /// family of an IPv6 source's NAT64 flows (the same worker as its
+    /// native ones).
+    pub fn worker(&self, src: IpAddr, nat64: bool) -> Result<u32> {
+        let (mut af, b) = to_c(src);
+        if nat64 && src.is_ipv6() {
+            af = sys::SNATPOOL_AF_NAT64 as c_int;
+        }
+        // SAFETY: live table; b 16 octets.
+        let rc = unsafe { sys::snatpool_table_worker(self.p(), af, b.as_ptr()) };
+        check("Table::worker", rc)?;
+        Ok(rc as u32)
     }
 
     /// The mapping owning the translated tuple (proto, xaddr, xport).

@@ -706,3 +706,33 @@ fn table_nat64_mappings() {
         assert_eq!(&x, m);
     }
 }
+
+#[test]
+fn table_workers() {
+    let p = pool("198.51.100.1-198.51.100.4");
+    let o = TableOptions {
+        workers: 4,
+        shards: 16,
+        seed: 3,
+        ..Default::default()
+    };
+    let t = Table::new(&p, &o).unwrap();
+    let mut seen = [0u32; 4];
+    for n in 0..400u32 {
+        let src = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n));
+        let w = t.worker(src, false).unwrap();
+        assert!(w < 4);
+        seen[w as usize] += 1;
+        t.claim(&Flow::tcp(src, 1234, ip("192.0.2.1"), 80), 1)
+            .unwrap();
+    }
+    assert!(seen.iter().all(|&c| c > 40), "{:?}", seen);
+    let v6 = ip("2001:db8::1");
+    assert_eq!(t.worker(v6, true).unwrap(), t.worker(v6, false).unwrap());
+    let bad = TableOptions {
+        workers: 32,
+        shards: 16,
+        ..Default::default()
+    };
+    assert_eq!(Table::new(&p, &bad).unwrap_err().code(), codes::EINVAL);
+}
