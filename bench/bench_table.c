@@ -336,34 +336,63 @@ static double best(struct snatpool_table *t, enum op op, int threads)
  * snatpool_table_worker() gives it, as a dataplane that spreads flows by
  * source does) and, for claims and releases, 2 threads unsteered (each on
  * half of the keys, every worker on every shard and stripe).  Claims and
- * releases go in ROUNDS rounds, each of the three ways in turn, and keep
- * each way's best round: the scaling figures are ratios of rates measured
- * side by side, so a neighbour's load on this shared machine hits both.
- * The first claim round also pays the first touch of the table's memory
- * (page faults, zeroing); later rounds claim into memory a rollback gave
- * back, as a dataplane that has run for a while does.  Before each release
+ * releases go in ROUNDS rounds, each of the three ways in turn; the rates
+ * printed are each way's best round, the scaling figures the median of
+ * the rounds' ratios (each of two rates measured one right after the
+ * other, so a neighbour's load on this shared machine hits both).
+ * An untimed fill first pays the first touch of the table's memory (page
+ * faults, zeroing); the rounds claim into memory a rollback gave back, as
+ * a dataplane that has run for a while does.  Before each release
  * round, claims (untimed) make the idle leases live again.  @bytes gets
  * the resident memory the first fill took.
  */
-#define ROUNDS 5
+#define ROUNDS 7
+
+/* The median of @n ratios a[i] / b[i]. */
+static double median_ratio(const double *a, const double *b, int n)
+{
+	double r[ROUNDS], x;
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		x = a[i] / b[i];
+		for (j = i; j > 0 && r[j - 1] > x; j--)
+			r[j] = r[j - 1];
+		r[j] = x;
+	}
+	return n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+}
+
+static double max_of(const double *a, int n)
+{
+	double m = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		m = a[i] > m ? a[i] : m;
+	return m;
+}
+
 static void table_figures(size_t *bytes)
 {
 	static const int th[3] = { 1, 2, 2 };
 	static const bool steer[3] = { false, true, false };
 	size_t before = heap_used();
 	struct snatpool_table *t = new_table();
-	double c[3] = { 0 }, rel[3] = { 0 }, r;
+	double c[3][ROUNDS], rel[3][ROUNDS];
 	int k, m;
 
 	warming = true;
 	run(t, OP_LOOKUP, 1, true, false);		/* warm up: every lookup misses */
 	warming = false;
+	run(t, OP_CLAIM, 1, false, false);		/* first touch of the memory */
+	*bytes = heap_used() - before;
+	warming = true;
+	run(t, OP_ROLLBACK, 1, false, false);
+	warming = false;
 	for (k = 0; k < ROUNDS; k++)
 		for (m = 0; m < 3; m++) {
-			r = run(t, OP_CLAIM, th[m], false, steer[m]);
-			c[m] = r > c[m] ? r : c[m];
-			if (!k && !m)
-				*bytes = heap_used() - before;
+			c[m][k] = run(t, OP_CLAIM, th[m], false, steer[m]);
 			warming = true;
 			run(t, OP_ROLLBACK, th[m], false, steer[m]);
 			warming = false;
@@ -371,9 +400,9 @@ static void table_figures(size_t *bytes)
 	warming = true;
 	run(t, OP_CLAIM, 1, false, false);
 	warming = false;
-	printf("table_claims_per_s_1t=%.0f\n", c[0]);
-	printf("table_claims_per_s_2t=%.0f\n", c[1]);
-	printf("table_claims_per_s_2t_unsteered=%.0f\n", c[2]);
+	printf("table_claims_per_s_1t=%.0f\n", max_of(c[0], ROUNDS));
+	printf("table_claims_per_s_2t=%.0f\n", max_of(c[1], ROUNDS));
+	printf("table_claims_per_s_2t_unsteered=%.0f\n", max_of(c[2], ROUNDS));
 	printf("table_lookups_per_s_1t=%.0f\n", best(t, OP_LOOKUP, 1));
 	printf("table_lookups_per_s_2t=%.0f\n", best(t, OP_LOOKUP, 2));
 	for (k = 0; k < ROUNDS; k++)
@@ -383,20 +412,20 @@ static void table_figures(size_t *bytes)
 				run(t, OP_CLAIM, 1, false, false);
 				warming = false;
 			}
-			r = run(t, OP_RELEASE, th[m], true, steer[m]);
-			rel[m] = r > rel[m] ? r : rel[m];
+			rel[m][k] = run(t, OP_RELEASE, th[m], true, steer[m]);
 		}
-	printf("table_releases_per_s_1t=%.0f\n", rel[0]);
-	printf("table_releases_per_s_2t=%.0f\n", rel[1]);
-	printf("table_releases_per_s_2t_unsteered=%.0f\n", rel[2]);
+	printf("table_releases_per_s_1t=%.0f\n", max_of(rel[0], ROUNDS));
+	printf("table_releases_per_s_2t=%.0f\n", max_of(rel[1], ROUNDS));
+	printf("table_releases_per_s_2t_unsteered=%.0f\n", max_of(rel[2], ROUNDS));
 	printf("table_lease_lookups_per_s_1t=%.0f\n", best(t, OP_LOOKUP, 1));
 	printf("table_lease_lookups_per_s_2t=%.0f\n", best(t, OP_LOOKUP, 2));
-	/* how claims and releases scale with a second thread (2 threads' rate
-	 * over one's, side by side; 2.0 is perfect) */
-	printf("claim_scaling_2t=%.2f\n", c[1] / c[0]);
-	printf("release_scaling_2t=%.2f\n", rel[1] / rel[0]);
-	printf("claim_scaling_2t_unsteered=%.2f\n", c[2] / c[0]);
-	printf("release_scaling_2t_unsteered=%.2f\n", rel[2] / rel[0]);
+	/* how claims and releases scale with a second thread: the median of
+	 * the rounds' 2-thread rate over the 1-thread rate measured just
+	 * before it (2.0 is perfect) */
+	printf("claim_scaling_2t=%.2f\n", median_ratio(c[1], c[0], ROUNDS));
+	printf("release_scaling_2t=%.2f\n", median_ratio(rel[1], rel[0], ROUNDS));
+	printf("claim_scaling_2t_unsteered=%.2f\n", median_ratio(c[2], c[0], ROUNDS));
+	printf("release_scaling_2t_unsteered=%.2f\n", median_ratio(rel[2], rel[0], ROUNDS));
 	snatpool_table_free(t);
 }
 
