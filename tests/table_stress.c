@@ -316,11 +316,11 @@ static void stress(void)
 	snatpool_table_stats(table, &s1);
 	CHECK(s1.delta_lost == 0, "stream lost records");
 
-	printf("table_stress: %d threads, %u workers x %d rounds x %d ops: %" PRIu64 " allocations, %" PRIu64
-	       " reuses, %" PRIu64 " expirations, %" PRIu64 " mappings at the end, %zu stream "
-	       "records: %s\n", nthreads, workers, rounds, per_round, s1.allocations, s1.reuses,
-	       s1.expirations, s1.total_mappings, stream_len / SNATPOOL_DELTA_RECORD_SIZE,
-	       fails ? "FAILED" : "agree");
+	printf("table_stress: %d threads, %u workers x %d rounds x %d ops: %" PRIu64
+	       " allocations, %" PRIu64 " reuses, %" PRIu64 " expirations, %" PRIu64
+	       " mappings at the end, %zu stream records: %s\n", nthreads, workers, rounds,
+	       per_round, s1.allocations, s1.reuses, s1.expirations, s1.total_mappings,
+	       stream_len / SNATPOOL_DELTA_RECORD_SIZE, fails ? "FAILED" : "agree");
 	snatpool_table_free(table);
 	snatpool_table_free(replay);
 	snatpool_table_free(standby);
