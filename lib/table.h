@@ -226,7 +226,7 @@ struct snp_ring {
 /*
  * One stripe of a port space: offsets lo..hi-1 (hi - lo a multiple of 64
  * but for the last stripe, so no bitmap word is under two locks), claimed
- * first by the shards of one worker (snp_home_stripe()).  A table with one
+ * first by the shards of one worker (snp_shard_worker()).  A table with one
  * worker has one stripe: the whole space.  Line 0 is what a claim writes.
  */
 struct snp_stripe {
@@ -493,11 +493,12 @@ void snp_ports_free_all(struct snatpool_table *t);
 /* The stripe holding @port (in range). */
 struct snp_stripe *snp_stripe_of(const struct snatpool_table *t, struct snp_ports *ps,
 				 uint16_t port);
-/* The worker of shard @s: the stripe its claims try first. */
-static inline uint32_t snp_home_stripe(const struct snatpool_table *t,
-				       const struct snp_shard *s)
+/* The worker of shard @idx (snatpool_table_worker()): the stripe its
+ * claims try first.  The shards are divided among the workers in
+ * contiguous ranges. */
+static inline uint32_t snp_shard_worker(const struct snatpool_table *t, uint32_t idx)
 {
-	return (uint32_t)((uint64_t)(s - t->shards) * t->workers / t->nshards);
+	return (uint32_t)((uint64_t)idx * t->workers / t->nshards);
 }
 /* The functions below run with the lock of stripe @st held (the stripe
  * holding @port, where there is one). */

@@ -64,10 +64,15 @@ static inline uint64_t snp_key_hash(const struct snatpool_table *t, uint64_t h,
 	return (uint64_t)p ^ (uint64_t)(p >> 64);
 }
 
-/* The shard of a flow whose source hash is @h. */
+/* The shard index of a flow whose source hash is @h. */
+static inline uint32_t snp_shard_idx(const struct snatpool_table *t, uint64_t h)
+{
+	return (uint32_t)(h >> 56) & t->shard_mask;	/* nshards <= 256 */
+}
+
 static inline struct snp_shard *snp_shard_of(struct snatpool_table *t, uint64_t h)
 {
-	return &t->shards[(h >> 56) & t->shard_mask];	/* nshards <= 256 */
+	return &t->shards[snp_shard_idx(t, h)];
 }
 
 static inline bool snp_addr_eq(const uint8_t *a, const uint8_t *b, bool v6)

@@ -220,6 +220,47 @@ int snp_expire_shard(struct snatpool_table *t, struct snp_shard *s, uint32_t now
 }
 
 /*
+ * Give entry @idx a port of stripe @st of address @xidx's space @ps
+ * (@blo..@bhi: the source's block, tables inside the block) and queue its
+ * HA record under the stripe's lock.  A full stripe is skipped without its
+ * lock (rechecked under it).  Return: 0; -SNATPOOL_EEXHAUSTED (*@holddown
+ * set when only resting ports stood in the way).
+ */
+static int place_in(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
+		    const struct snatpool_flow *f, int slot, uint32_t now, uint32_t xidx,
+		    struct snp_ports *ps, struct snp_stripe *st, uint16_t blo, uint16_t bhi,
+		    bool *holddown)
+{
+	struct snp_ent *e = snp_ent_at(s, idx);
+	uint32_t owner = snp_owner_id(t, s, idx);
+	bool pres;
+	int err;
+
+	*holddown = false;
+	if (atomic_load_explicit(&st->owned, memory_order_relaxed) >= st->hi - st->lo)
+		return -SNATPOOL_EEXHAUSTED;
+	pthread_mutex_lock(&st->lock);
+	if (t->pb)
+		err = snp_ports_alloc_block(t, ps, st, slot, f->sport, now, owner, blo, bhi,
+					    &e->xport, &pres, holddown);
+	else
+		err = snp_ports_alloc(t, ps, st, slot, f->sport, now, owner, &e->xport,
+				      &pres, holddown);
+	if (!err) {
+		e->xidx = (uint16_t)xidx;
+		if (pres)
+			e->flags |= SNP_E_PRESERVED;
+		snp_delta_emit(t, SNP_D_CREATED, e, now,
+			       t->permit >= SNATPOOL_PERMIT_TARGET_HOST ? f->dst : NULL,
+			       f->dport);
+		if (t->util_raise)
+			snp_util_check(t, now);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return err;
+}
+
+/*
  * Pick the address and port for a new mapping of entry @idx (filled but for
  * xidx, xport).  PAIRED: the address the pool's algorithm selects for the
  * source (NAT64: by its NAT64 rule, among the IPv4 addresses); else the
@@ -228,11 +269,10 @@ int snp_expire_shard(struct snatpool_table *t, struct snp_shard *s, uint32_t now
 static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		 const struct snatpool_flow *f, int slot, uint64_t kh, uint32_t now)
 {
-	struct snp_ent *e = snp_ent_at(s, idx);
 	int xfam = snp_kfam_x(f->family);
 	uint32_t nx = t->nfam[xfam == AF_INET6], n = nx, first, k, xidx;
-	uint32_t home = snp_home_stripe(t, s);
-	bool holddown = false, hd, pres;
+	uint32_t home = snp_shard_worker(t, (uint32_t)(s - t->shards));
+	bool holddown = false, hd;
 	uint16_t blo = 0, bhi = 0;
 	int err;
 
@@ -258,7 +298,7 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 	}
 	for (k = 0; k < n; k++) {
 		struct snp_ports *ps;
-		uint32_t j, ns;
+		uint32_t j;
 
 		xidx = first + k;
 		if (xidx >= nx)
@@ -267,36 +307,11 @@ static int place(struct snatpool_table *t, struct snp_shard *s, uint32_t idx,
 		if (!ps)
 			return -ENOMEM;
 		/* this worker's stripe first, the others only when it is full */
-		ns = ps->nstripes;
-		for (j = 0; j < ns; j++) {
-			struct snp_stripe *st = &ps->st[(home + j) % ns];
-
-			/* a full stripe is skipped without its lock; rechecked under it */
-			if (atomic_load_explicit(&st->owned, memory_order_relaxed) >=
-			    st->hi - st->lo)
-				continue;
-			pthread_mutex_lock(&st->lock);
-			if (t->pb)
-				err = snp_ports_alloc_block(t, ps, st, slot, f->sport, now,
-							    snp_owner_id(t, s, idx), blo, bhi,
-							    &e->xport, &pres, &hd);
-			else
-				err = snp_ports_alloc(t, ps, st, slot, f->sport, now,
-						      snp_owner_id(t, s, idx), &e->xport,
-						      &pres, &hd);
-			if (!err) {
-				e->xidx = (uint16_t)xidx;
-				if (pres)
-					e->flags |= SNP_E_PRESERVED;
-				snp_delta_emit(t, SNP_D_CREATED, e, now,
-					       t->permit >= SNATPOOL_PERMIT_TARGET_HOST ?
-					       f->dst : NULL, f->dport);
-				if (t->util_raise)
-					snp_util_check(t, now);
-				pthread_mutex_unlock(&st->lock);
+		for (j = 0; j < ps->nstripes; j++) {
+			err = place_in(t, s, idx, f, slot, now, xidx, ps,
+				       &ps->st[(home + j) % ps->nstripes], blo, bhi, &hd);
+			if (!err)
 				return 0;
-			}
-			pthread_mutex_unlock(&st->lock);
 			holddown |= hd;
 		}
 	}

@@ -18,7 +18,7 @@
  * A table for several workers (snatpool_table_opts.workers) splits each
  * space into that many stripes of contiguous offsets, each with its own
  * lock, cursor(s) and ring(s): a claim takes a port of its worker's stripe
- * (snp_home_stripe()), and another stripe only when that one has none, so
+ * (snp_shard_worker()), and another stripe only when that one has none, so
  * workers whose sources are steered to them (snatpool_table_worker())
  * write no line in common.  All of the above then holds per stripe.
  */
@@ -351,11 +351,9 @@ int snp_ports_alloc(struct snatpool_table *t, struct snp_ports *ps, struct snp_s
 	*holddown = false;
 	if (!size)
 		return -SNATPOOL_EEXHAUSTED;
-	if (want >= t->port_lo && want <= t->port_hi &&
-	    !(t->flags & SNATPOOL_TABLE_F_NO_PRESERVE) &&
-	    (uint32_t)want - t->port_lo >= st->lo && (uint32_t)want - t->port_lo < st->hi &&
-	    usable(ps, (uint32_t)want - t->port_lo)) {
-		off = (uint32_t)want - t->port_lo;
+	off = (uint32_t)(want - t->port_lo);	/* out of @st if @want is out of range */
+	if (!(t->flags & SNATPOOL_TABLE_F_NO_PRESERVE) && off >= st->lo && off < st->hi &&
+	    usable(ps, off)) {
 		*preserved = true;
 		goto got;
 	}
