@@ -8,7 +8,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -28,14 +27,6 @@ static const struct {
 
 static volatile uint64_t pb_sink;
 
-static double pb_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 struct pb_bench {
 	struct snatpool_portblock *pb;
 	uint8_t  src[PB_NSRC][4];
@@ -47,7 +38,7 @@ static double pb_run(const struct pb_bench *w, uint64_t n, bool reverse)
 {
 	uint64_t i, acc = 0;
 	uint16_t lo;
-	double t0 = pb_now();
+	double t0 = bench_now();
 
 	if (reverse) {
 		for (i = 0; i < n; i++) {
@@ -65,7 +56,7 @@ static double pb_run(const struct pb_bench *w, uint64_t n, bool reverse)
 		}
 	}
 	pb_sink += acc;
-	return (pb_now() - t0) / (double)n;
+	return (bench_now() - t0) / (double)n;
 }
 
 void bench_portblock(uint64_t n, unsigned int runs)

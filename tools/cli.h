@@ -48,6 +48,9 @@ const char *cli_sanitize(const char *text, size_t len, char *buf, size_t size);
 /* Decimal digits of @v at @p (no NUL); returns how many. */
 size_t cli_fmt_u64(char *p, uint64_t v);
 
+/* SplitMix64: the next of a fixed pseudo-random sequence (bench, demo inputs). */
+uint64_t cli_splitmix64(uint64_t *x);
+
 /* Flush stdout; on a write error print it and return 1, else @rc. */
 int cli_finish_stdout(int rc);
 
@@ -65,6 +68,8 @@ bool cli_parse_u64(const char *text, uint64_t *out);
 uint32_t cli_parse_maglev_size(const char *text);
 /* Decimal count 1..@max; usage error otherwise. */
 uint64_t cli_parse_count(const char *opt, const char *text, uint64_t max);
+/* Whether @addr of @family has a bit set past the first @plen: not a prefix. */
+bool cli_host_bits_set(int family, const uint8_t *addr, unsigned int plen);
 
 /* ---- pools (cli_pool.c) ----------------------------------------------- */
 
@@ -134,6 +139,8 @@ void cli_reader_free(struct cli_reader *r);
 size_t cli_reader_fill(struct cli_reader *r, struct cli_batch *b);
 /* Bad lines seen so far, and whether reading stdin failed. */
 size_t cli_reader_bad(const struct cli_reader *r);
+/* "snatpool CMD: line N: 'SRC': <error>" (no "line N: " for an argument) on stderr. */
+void cli_src_complain(const struct cli_src *s, int err);
 
 /*
  * Select for every source of @b (bursts per family): index[] and err[].
@@ -192,5 +199,7 @@ int cmd_compare_portblock(int argc, char **argv);
 
 /* bench_portblock.c: the portblock_ns.* lines of `snatpool bench`. */
 void bench_portblock(uint64_t n, unsigned int runs);
+/* cmd_bench.c: CLOCK_MONOTONIC in nanoseconds, for timed runs. */
+double bench_now(void);
 
 #endif /* SNATPOOL_CLI_H */

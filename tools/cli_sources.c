@@ -57,6 +57,16 @@ size_t cli_reader_bad(const struct cli_reader *r)
 	return r->bad;
 }
 
+void cli_src_complain(const struct cli_src *s, int err)
+{
+	if (s->lineno)
+		fprintf(stderr, "snatpool %s: line %zu: '%s': %s\n", cli_cmd, s->lineno, s->text,
+			snatpool_strerror(err));
+	else
+		fprintf(stderr, "snatpool %s: '%s': %s\n", cli_cmd, s->text,
+			snatpool_strerror(err));
+}
+
 static void cli_reader_complain(struct cli_reader *r, const char *text,
 				size_t len, const char *why)
 {

@@ -111,6 +111,15 @@ size_t cli_fmt_u64(char *p, uint64_t v)
 	return n;
 }
 
+uint64_t cli_splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 int cli_finish_stdout(int rc)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -176,6 +185,16 @@ uint64_t cli_parse_count(const char *opt, const char *text, uint64_t max)
 uint32_t cli_parse_maglev_size(const char *text)
 {
 	return (uint32_t)cli_parse_count("--maglev-size", text, UINT32_MAX);
+}
+
+bool cli_host_bits_set(int family, const uint8_t *addr, unsigned int plen)
+{
+	unsigned int i;
+
+	for (i = plen; i < (family == AF_INET ? 32u : 128u); i++)
+		if (addr[i / 8] & (0x80 >> (i % 8)))
+			return true;
+	return false;
 }
 
 void cli_parse_ports(const char *opt, const char *text, uint16_t *lo, uint16_t *hi)

@@ -58,21 +58,12 @@ struct bench {
 
 static volatile uint64_t bench_sink;
 
-static double bench_now(void)
+double bench_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static uint64_t bench_splitmix(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 static void bench_inputs(struct bench *b)
@@ -81,12 +72,12 @@ static void bench_inputs(struct bench *b)
 	size_t i, k;
 
 	for (i = 0; i < BENCH_NSRC; i++) {
-		r = bench_splitmix(&x);
+		r = cli_splitmix64(&x);
 		for (k = 0; k < 4; k++)
 			b->src4[i * 4 + k] = (uint8_t)(r >> (8 * k));
 		for (k = 0; k < 16; k++) {
 			if (k % 8 == 0)
-				r = bench_splitmix(&x);
+				r = cli_splitmix64(&x);
 			b->src6[i * 16 + k] = (uint8_t)(r >> (8 * (k % 8)));
 		}
 		memcpy(b->msg4[i], BENCH_TAG, BENCH_TAGLEN);
@@ -101,16 +92,27 @@ static void bench_inputs(struct bench *b)
 /* fam BENCH_NAT64: IPv6 sources, snatpool_select_nat64() and its burst. */
 #define BENCH_NAT64 (-64)
 
-static double bench_nat64_run(struct bench *b, uint32_t algo)
+/*
+ * One timed run of snatpool_select() or, with @nat64, snatpool_select_nat64()
+ * of the IPv6 sources; ns per selection, < 0 on error.  Always inlined with a
+ * constant @nat64, so that each timed loop is one direct call per iteration.
+ */
+static inline __attribute__((always_inline)) double
+bench_select_loop(struct bench *b, int fam, bool nat64, uint32_t algo)
 {
+	const uint8_t *src = fam == AF_INET ? b->src4 : b->src6;
+	size_t alen = fam == AF_INET ? 4 : 16;
 	uint64_t i, acc = 0;
 	uint32_t index;
 	double t0, t1;
 
 	t0 = bench_now();
 	for (i = 0; i < b->n; i++) {
-		if (snatpool_select_nat64(b->pool, b->src6 + (i & (BENCH_NSRC - 1)) * 16,
-					  algo, &index, NULL) < 0)
+		const uint8_t *s = src + (i & (BENCH_NSRC - 1)) * alen;
+		int rc = nat64 ? snatpool_select_nat64(b->pool, s, algo, &index, NULL) :
+				 snatpool_select(b->pool, fam, s, algo, &index, NULL);
+
+		if (rc < 0)
 			return -1;
 		acc += index;
 	}
@@ -119,27 +121,11 @@ static double bench_nat64_run(struct bench *b, uint32_t algo)
 	return (t1 - t0) / (double)b->n;
 }
 
-/* One timed run of snatpool_select(); ns per selection, < 0 on error. */
 static double bench_select_run(struct bench *b, int fam, uint32_t algo)
 {
-	const uint8_t *src = fam == AF_INET ? b->src4 : b->src6;
-	size_t alen = fam == AF_INET ? 4 : 16;
-	uint64_t i, acc = 0;
-	uint32_t index;
-	double t0, t1;
-
 	if (fam == BENCH_NAT64)
-		return bench_nat64_run(b, algo);
-	t0 = bench_now();
-	for (i = 0; i < b->n; i++) {
-		if (snatpool_select(b->pool, fam, src + (i & (BENCH_NSRC - 1)) * alen,
-				    algo, &index, NULL) < 0)
-			return -1;
-		acc += index;
-	}
-	t1 = bench_now();
-	bench_sink += acc;
-	return (t1 - t0) / (double)b->n;
+		return bench_select_loop(b, fam, true, algo);
+	return bench_select_loop(b, fam, false, algo);
 }
 
 static double bench_burst_run(struct bench *b, int fam, uint32_t algo)

@@ -103,8 +103,7 @@ static void compare_batch(const struct compare_side *from, const struct compare_
 
 		if (from->err[i] < 0 && to->err[i] < 0) {
 			t->bad++;
-			fprintf(stderr, "snatpool %s: line %zu: '%s': %s\n", cli_cmd,
-				s->lineno, s->text, snatpool_strerror(from->err[i]));
+			cli_src_complain(s, from->err[i]);
 			continue;
 		}
 		t->total++;

@@ -39,15 +39,6 @@ struct demo {
 	uint32_t *idx, *idx2;
 };
 
-static uint64_t demo_splitmix(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Random hosts of 10.0.0.0/8 and 2001:db8:1::/64, the same on every run. */
 static void demo_sources(struct demo *d)
 {
@@ -65,13 +56,13 @@ static void demo_sources(struct demo *d)
 		uint8_t *a4 = d->src[0] + i * 4, *a6 = d->src[1] + i * 16;
 		static const uint8_t net6[8] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0 };
 
-		r = demo_splitmix(&x);
+		r = cli_splitmix64(&x);
 		a4[0] = 10;
 		a4[1] = (uint8_t)(r >> 16);
 		a4[2] = (uint8_t)(r >> 8);
 		a4[3] = (uint8_t)r;
 		memcpy(a6, net6, 8);
-		r = demo_splitmix(&x);
+		r = cli_splitmix64(&x);
 		for (k = 0; k < 8; k++)
 			a6[8 + k] = (uint8_t)(r >> (56 - 8 * k));
 	}

@@ -108,7 +108,6 @@ static void pb_config_error(const struct cli_pb *c, const struct snatpool_diag *
 static void pb_parse_prefix(const char *text, int *fam, uint8_t *base, unsigned *plen)
 {
 	char buf[80];
-	unsigned i;
 	int rc;
 
 	cli_sanitize(text, strlen(text), buf, sizeof(buf));
@@ -124,9 +123,8 @@ static void pb_parse_prefix(const char *text, int *fam, uint8_t *base, unsigned 
 		cli_usage_error("--subscribers '%s': bad prefix length", buf);
 	if (rc)
 		cli_usage_error("--subscribers '%s': malformed address", buf);
-	for (i = *plen; i < (*fam == AF_INET ? 32u : 128u); i++)
-		if (base[i / 8] & (0x80 >> (i % 8)))
-			cli_usage_error("--subscribers '%s': host bits set past /%u", buf, *plen);
+	if (cli_host_bits_set(*fam, base, *plen))
+		cli_usage_error("--subscribers '%s': host bits set past /%u", buf, *plen);
 }
 
 void cli_pb_open(struct cli_pb *c)

@@ -73,12 +73,7 @@ static size_t select_complain(const struct cli_batch *b, const struct cli_names 
 							 cli_fam_slot(s->family)])
 			continue;
 		bad++;
-		if (s->lineno)
-			fprintf(stderr, "snatpool %s: line %zu: '%s': %s\n", cli_cmd,
-				s->lineno, s->text, snatpool_strerror(err ? err : -SNATPOOL_EALGO));
-		else
-			fprintf(stderr, "snatpool %s: '%s': %s\n", cli_cmd, s->text,
-				snatpool_strerror(err ? err : -SNATPOOL_EALGO));
+		cli_src_complain(s, err ? err : -SNATPOOL_EALGO);
 	}
 	return bad;
 }

@@ -77,8 +77,7 @@ static void spread_from_reader(const struct snatpool *pool, uint32_t algo, bool 
 				continue;
 			}
 			sc->bad++;
-			fprintf(stderr, "snatpool %s: line %zu: '%s': %s\n", cli_cmd,
-				s->lineno, s->text, snatpool_strerror(b->err[i]));
+			cli_src_complain(s, b->err[i]);
 		}
 	}
 	sc->bad += cli_reader_bad(rd);
@@ -91,7 +90,7 @@ static unsigned int spread_parse_prefix(const char *text, int *family, uint8_t *
 {
 	const char *slash = strchr(text, '/');
 	char addr[CLI_SRC_TEXT_MAX], buf[80];
-	unsigned int bits, len, i;
+	unsigned int bits, len;
 	uint64_t v;
 
 	cli_sanitize(text, strlen(text), buf, sizeof(buf));
@@ -107,10 +106,8 @@ static unsigned int spread_parse_prefix(const char *text, int *family, uint8_t *
 		cli_usage_error("--sources: %s: %s", buf,
 				snatpool_strerror(-SNATPOOL_EPREFIX));
 	len = (unsigned int)v;
-	for (i = len; i < bits; i++)
-		if (base[i / 8] & (0x80 >> (i % 8)))
-			cli_usage_error("--sources: %s: %s", buf,
-					snatpool_strerror(-SNATPOOL_EPREFIX));
+	if (cli_host_bits_set(*family, base, len))
+		cli_usage_error("--sources: %s: %s", buf, snatpool_strerror(-SNATPOOL_EPREFIX));
 	if (bits - len > SPREAD_CAP_BITS)
 		cli_usage_error("--sources: %s: 2^%u addresses, more than the cap of 2^%u (%u)",
 				buf, bits - len, SPREAD_CAP_BITS, 1u << SPREAD_CAP_BITS);
