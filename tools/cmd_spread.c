@@ -89,25 +89,19 @@ static void spread_from_reader(const struct snatpool *pool, uint32_t algo, bool 
 static unsigned int spread_parse_prefix(const char *text, int *family, uint8_t *base)
 {
 	const char *slash = strchr(text, '/');
-	char addr[CLI_SRC_TEXT_MAX], buf[80];
 	unsigned int bits, len;
-	uint64_t v;
+	char buf[80];
+	int rc;
 
 	cli_sanitize(text, strlen(text), buf, sizeof(buf));
-	if (!slash || (size_t)(slash - text) >= sizeof(addr))
+	if (!slash || (size_t)(slash - text) >= CLI_SRC_TEXT_MAX)
 		cli_usage_error("--sources: '%s': expected ADDR/LEN", buf);
-	memcpy(addr, text, (size_t)(slash - text));
-	addr[slash - text] = '\0';
-	if (snatpool_addr_parse(addr, family, base) < 0)
-		cli_usage_error("--sources: %s: %s", buf,
-				snatpool_strerror(-SNATPOOL_EADDR));
-	bits = *family == AF_INET6 ? 128 : 32;
-	if (!cli_parse_u64(slash + 1, &v) || v > bits)
-		cli_usage_error("--sources: %s: %s", buf,
-				snatpool_strerror(-SNATPOOL_EPREFIX));
-	len = (unsigned int)v;
+	rc = snatpool_prefix_parse(text, family, base, &len);
+	if (rc < 0)	/* -SNATPOOL_EADDR or -SNATPOOL_EPREFIX */
+		cli_usage_error("--sources: %s: %s", buf, snatpool_strerror(rc));
 	if (cli_host_bits_set(*family, base, len))
 		cli_usage_error("--sources: %s: %s", buf, snatpool_strerror(-SNATPOOL_EPREFIX));
+	bits = *family == AF_INET6 ? 128 : 32;
 	if (bits - len > SPREAD_CAP_BITS)
 		cli_usage_error("--sources: %s: 2^%u addresses, more than the cap of 2^%u (%u)",
 				buf, bits - len, SPREAD_CAP_BITS, 1u << SPREAD_CAP_BITS);
