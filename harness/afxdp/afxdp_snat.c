@@ -328,8 +328,10 @@ static size_t send_window(struct replay *r, size_t from, size_t to, size_t *ids)
 }
 
 /*
- * Translate the @n received frames @data[] (lengths @len[]) in place with
- * snatpool_select_burst(), one call per family; @st[] gets each status.
+ * Deterministic NAT of the @n received frames @data[] (lengths @len[],
+ * input frames @ids[]) in place with the port-block core; @st[] gets each
+ * status: a frame of another family counts as an error (SNAT_ENOFAMILY),
+ * one to drop is marked in r->drop.
  */
 static void translate_det(struct replay *r, uint8_t **data, const uint32_t *len,
 			  size_t n, uint32_t *st, const size_t *ids)
@@ -358,6 +360,10 @@ static void translate_det(struct replay *r, uint8_t **data, const uint32_t *len,
 	}
 }
 
+/*
+ * Translate the @n received frames @data[] (lengths @len[]) in place with
+ * snatpool_select_burst(), one call per family; @st[] gets each status.
+ */
 static void translate_burst(struct replay *r, uint8_t **data, const uint32_t *len,
 			    size_t n, uint32_t *st, uint32_t *index)
 {
@@ -709,7 +715,7 @@ int main(int argc, char **argv)
 	struct snatpool_portblock *pb = NULL;
 	struct snp_pb g;
 	int tx_fd, rx_fd, f;
-	size_t i;
+	size_t i, translated, errors;
 
 	snat_prog = "afxdp_snat";
 	snp_hargs_parse(argc, argv, snat_prog, &a);
@@ -810,17 +816,11 @@ int main(int argc, char **argv)
 		out.n = j;
 	}
 	snat_pcap_write(a.out, &out);
-	if (r.det) {
-		printf("packets=%zu translated=%zu dropped=%zu errors=%zu\n", in.n,
-		       r.translated, r.dropped, r.errors);
-	} else {
-		size_t packets = in.n, translated = r.translated, errors = r.errors;
-
-		if (a.bench)
-			bench(&r, &x, skel, a.algo_name);
-		printf("packets=%zu translated=%zu errors=%zu\n", packets, translated,
-		       errors);
-	}
+	translated = r.translated;	/* this run's: bench() replays the frames */
+	errors = r.errors;
+	if (a.bench)			/* refused with --pbalgo */
+		bench(&r, &x, skel, a.algo_name);
+	snp_hcounts(r.det != NULL, in.n, translated, r.dropped, errors);
 	xsk_close(&x);
 	close(r.tx_sock);
 	if (r.ring)

@@ -85,21 +85,38 @@ static void mismatch(struct run_stats *st, size_t i, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * Frame @i once through program @fd, the output in @out (MAX_FRAME octets);
+ * returns the verdict.  snat_last.status starts as SNAT_STATUS_MAX, so a
+ * run that does not set it shows.
+ */
+static uint32_t run_frame(struct snat_bpf *skel, int fd, const struct snat_frame *f,
+			  size_t i, uint8_t *out, uint32_t *outlen)
+{
+	uint32_t ret;
+	int err;
+
+	skel->bss->snat_last.status = SNAT_STATUS_MAX;
+	err = test_run(fd, f->data, f->caplen, out, outlen, &ret, 1, NULL);
+	if (err)
+		snat_die("BPF_PROG_TEST_RUN on frame %zu (%u octets): %s",
+			 i + 1, f->caplen, strerror(-err));
+	return ret;
+}
+
 /* Translate every frame in place through the program, checking each. */
 static void translate_all(struct snat_bpf *skel, const struct snatpool *pool,
 			  const struct snp_hargs *a, struct snat_frames *fr,
 			  struct run_stats *st)
 {
 	int fd = bpf_program__fd(skel->progs.snat_xdp);
-	uint8_t *out = malloc(MAX_FRAME), *ref = malloc(MAX_FRAME);
+	uint8_t out[MAX_FRAME], ref[MAX_FRAME];
 	size_t i;
 
-	if (!out || !ref)
-		snat_die("out of memory");
 	for (i = 0; i < fr->n; i++) {
 		struct snat_frame *f = &fr->f[i];
 		uint32_t outlen, ret, bpf_st, bpf_idx, ref_idx = 0;
-		int ref_st, err;
+		int ref_st;
 
 		st->packets++;
 		if (a->passthrough && (f->caplen < 14 || f->caplen > TEST_RUN_MAX))
@@ -114,11 +131,7 @@ static void translate_all(struct snat_bpf *skel, const struct snatpool *pool,
 			st->too_long++;
 			continue;
 		}
-		skel->bss->snat_last.status = SNAT_STATUS_MAX;
-		err = test_run(fd, f->data, f->caplen, out, &outlen, &ret, 1, NULL);
-		if (err)
-			snat_die("BPF_PROG_TEST_RUN on frame %zu (%u octets): %s",
-				 i + 1, f->caplen, strerror(-err));
+		ret = run_frame(skel, fd, f, i, out, &outlen);
 		bpf_st = skel->bss->snat_last.status;
 		bpf_idx = skel->bss->snat_last.index;
 		if (outlen != f->caplen)
@@ -152,8 +165,6 @@ static void translate_all(struct snat_bpf *skel, const struct snatpool *pool,
 			st->errors++;
 		}
 	}
-	free(out);
-	free(ref);
 }
 
 /*
@@ -166,29 +177,22 @@ static void translate_det_all(struct snat_bpf *skel, const struct snatpool_portb
 			      size_t *dropped)
 {
 	int fd = bpf_program__fd(skel->progs.snat_det);
-	uint8_t *out = malloc(MAX_FRAME), *ref = malloc(MAX_FRAME);
+	uint8_t out[MAX_FRAME], ref[MAX_FRAME];
 	size_t i;
 
-	if (!out || !ref)
-		snat_die("out of memory");
 	for (i = 0; i < fr->n; i++) {
 		struct snat_frame *f = &fr->f[i];
 		uint32_t outlen, ret, want;
 		struct snp_pkt p;
 		uint8_t x[16];
 		uint16_t lo, hi;
-		int err;
 
 		st->packets++;
 		if (f->caplen < 14 || f->caplen > TEST_RUN_MAX) {
 			st->errors++;
 			continue;
 		}
-		skel->bss->snat_last.status = SNAT_STATUS_MAX;
-		err = test_run(fd, f->data, f->caplen, out, &outlen, &ret, 1, NULL);
-		if (err)
-			snat_die("BPF_PROG_TEST_RUN on frame %zu (%u octets): %s",
-				 i + 1, f->caplen, strerror(-err));
+		ret = run_frame(skel, fd, f, i, out, &outlen);
 		/* the library's answer for the same frame */
 		memcpy(ref, f->data, f->caplen);
 		want = XDP_PASS;
@@ -218,8 +222,6 @@ static void translate_det_all(struct snat_bpf *skel, const struct snatpool_portb
 			st->errors++;
 		}
 	}
-	free(out);
-	free(ref);
 }
 
 /*
@@ -238,7 +240,7 @@ static void bench_ns(struct snat_bpf *skel, const struct snat_frames *fr,
 	int fd = bpf_program__fd(skel->progs.snat_xdp);
 	size_t n = fr->n < 2000 ? fr->n : 2000, i, used = 0;
 	uint32_t repeat = (uint32_t)(200000 / (n ? n : 1));
-	uint8_t *out = malloc(MAX_FRAME);
+	uint8_t out[MAX_FRAME];
 	uint32_t *best[2];
 	int round, k, mode;
 
@@ -246,7 +248,7 @@ static void bench_ns(struct snat_bpf *skel, const struct snat_frames *fr,
 		repeat = 100;
 	best[0] = malloc(n * sizeof(uint32_t));
 	best[1] = malloc(n * sizeof(uint32_t));
-	if (!out || !best[0] || !best[1])
+	if (!best[0] || !best[1])
 		snat_die("out of memory");
 	for (i = 0; i < n; i++)
 		best[0][i] = best[1][i] = UINT32_MAX;
@@ -288,7 +290,6 @@ static void bench_ns(struct snat_bpf *skel, const struct snat_frames *fr,
 	}
 	free(best[0]);
 	free(best[1]);
-	free(out);
 }
 
 /*
@@ -370,8 +371,7 @@ int main(int argc, char **argv)
 		}
 		fr.n = j;
 		snat_pcap_write(a.out, &fr);
-		printf("packets=%zu translated=%zu dropped=%zu errors=%zu\n", st.packets,
-		       st.translated, dropped, st.errors);
+		snp_hcounts(1, st.packets, st.translated, dropped, st.errors);
 		snat_bpf__destroy(skel);
 		snatpool_portblock_free(pb);
 		snat_frames_free(&fr);
@@ -410,8 +410,7 @@ int main(int argc, char **argv)
 			TEST_RUN_MAX);
 	if (a.bench)
 		bench(skel, &a, &orig);
-	printf("packets=%zu translated=%zu errors=%zu\n", st.packets,
-	       st.translated, st.errors);
+	snp_hcounts(0, st.packets, st.translated, 0, st.errors);
 	snat_bpf__destroy(skel);
 	snat_frames_free(&orig);
 	snat_frames_free(&fr);

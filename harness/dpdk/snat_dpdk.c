@@ -161,10 +161,13 @@ static void dp_burst(struct dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	}
 }
 
-/* Deterministic NAT: the geometry and the IPv4 addresses, in DPDK memory. */
+/*
+ * Deterministic NAT: the geometry, in DPDK memory, and the pool's IPv4
+ * addresses (the family the plan hands out): dp_load()'s copy, not a second.
+ */
 struct dp_det {
 	struct snp_pb *g;
-	uint8_t *addrs4;	/* g->n * 4 octets, configured order */
+	const uint8_t *addrs4;	/* g->n * 4 octets, configured order */
 	uint64_t translated, dropped, errors;
 };
 
@@ -510,15 +513,11 @@ int main(int argc, char **argv)
 	eal_start(&a);
 	dp_load(&dp, pool, a.algo);
 	if (pb) {
-		uint32_t k;
-
 		det.g = rte_malloc("snp_pb", sizeof(*det.g), 0);
-		det.addrs4 = rte_malloc("snp_pb_addrs", (size_t)g.n * 4, 0);
-		if (!det.g || !det.addrs4)
+		if (!det.g)
 			dp_die("rte_malloc of the port-block plan failed");
 		*det.g = g;
-		for (k = 0; k < g.n; k++)
-			snatpool_pool_addr(pool, AF_INET, k, det.addrs4 + (size_t)k * 4);
+		det.addrs4 = dp.addrs[0];
 	}
 	mp = rte_pktmbuf_pool_create("snp_mbufs", NB_MBUF, MBUF_CACHE, 0,
 				     RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
@@ -583,15 +582,10 @@ int main(int argc, char **argv)
 	if (a.bench && store.count)
 		dp_bench(mp, &dp, &store, a.algo_name);
 	if (det.g)
-		printf("packets=%llu translated=%llu dropped=%llu errors=%llu\n",
-		       (unsigned long long)rx, (unsigned long long)det.translated,
-		       (unsigned long long)det.dropped, (unsigned long long)det.errors);
+		snp_hcounts(1, rx, det.translated, det.dropped, det.errors);
 	else
-		printf("packets=%llu translated=%llu errors=%llu\n",
-		       (unsigned long long)rx, (unsigned long long)dp.translated,
-		       (unsigned long long)dp.errors);
+		snp_hcounts(0, rx, dp.translated, 0, dp.errors);
 	rte_free(det.g);
-	rte_free(det.addrs4);
 	snatpool_portblock_free(pb);
 
 	dp_unload(&dp);

@@ -220,14 +220,7 @@ int main(int argc, char **argv)
 		snp_bench_pair(lib_bench_pass, &b, store.count, &tr, &pt);
 		snp_bench_print("lib", a.algo_name, tr, pt);
 	}
-	if (c.pb)
-		printf("packets=%llu translated=%llu dropped=%llu errors=%llu\n",
-		       (unsigned long long)packets, (unsigned long long)c.translated,
-		       (unsigned long long)c.dropped, (unsigned long long)c.errors);
-	else
-		printf("packets=%llu translated=%llu errors=%llu\n",
-		       (unsigned long long)packets, (unsigned long long)c.translated,
-		       (unsigned long long)c.errors);
+	snp_hcounts(c.pb != NULL, packets, c.translated, c.dropped, c.errors);
 	snatpool_portblock_free(pb);
 	free(store.buf);
 	free(store.off);

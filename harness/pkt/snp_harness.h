@@ -304,6 +304,23 @@ static inline void snp_hargs_portblock(const char *prog, const struct snp_hargs 
 }
 #endif
 
+/*
+ * The counts line every harness ends with (see the top of this file), in
+ * one place: tests/harness/check_pcaps.py and check_det.py read it.
+ * Deterministic NAT (@det) adds dropped=N.
+ */
+static inline void snp_hcounts(int det, unsigned long long packets,
+			       unsigned long long translated, unsigned long long dropped,
+			       unsigned long long errors)
+{
+	if (det)
+		printf("packets=%llu translated=%llu dropped=%llu errors=%llu\n", packets,
+		       translated, dropped, errors);
+	else
+		printf("packets=%llu translated=%llu errors=%llu\n", packets, translated,
+		       errors);
+}
+
 static inline double snp_now_ns(void)
 {
 	struct timespec ts;

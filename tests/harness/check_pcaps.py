@@ -197,6 +197,27 @@ def counts(path, keys=("packets", "translated", "errors")):
         return None
 
 
+def golden(args, srcs, nat64, faults):
+    """The models' pool address for each of SRCS (the IPv4 one, for NAT64),
+    each checked against `snatpool select` [--nat64], whose disagreements go
+    to FAULTS; {} (and a fault) if either cannot compute them."""
+    if nat64:
+        models, cli, what, opt = expect.models_nat64, expect.cli_nat64, "NAT64 ", " --nat64"
+    else:
+        models, cli, what, opt = expect.models, expect.cli, "", ""
+    try:
+        gold = models(args.algo, args.pool, args.seed, srcs)
+        lib = cli(args.snatpool, args.algo, args.pool, args.seed, srcs)
+    except Exception as e:          # a broken model or CLI fails the case
+        faults.append("cannot compute golden %saddresses: %s" % (what, e))
+        return {}
+    for s in srcs:
+        if gold.get(s) != lib.get(s):
+            faults.append("%s%s: models %s, snatpool select%s %s"
+                          % (what, s, gold.get(s), opt, lib.get(s)))
+    return gold
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--in", dest="inp", required=True)
@@ -236,28 +257,11 @@ def main():
 
     # Golden: the models and the library's CLI agree on every source.
     faults = []
-    try:
-        gold = expect.models(args.algo, args.pool, args.seed, srcs)
-        lib = expect.cli(args.snatpool, args.algo, args.pool, args.seed, srcs)
-        for s in srcs:
-            if gold.get(s) != lib.get(s):
-                faults.append("%s: models %s, snatpool select %s"
-                              % (s, gold.get(s), lib.get(s)))
-    except Exception as e:          # a broken model or CLI fails the case
-        faults.append("cannot compute golden addresses: %s" % e)
-        gold = {}
+    gold = golden(args, srcs, False, faults)
     gold64 = {}
     if srcs64:
-        try:
-            g64 = expect.models_nat64(args.algo, args.pool, args.seed, srcs64)
-            l64 = expect.cli_nat64(args.snatpool, args.algo, args.pool, args.seed, srcs64)
-            for s in srcs64:
-                if g64.get(s) != l64.get(s):
-                    faults.append("NAT64 %s: models %s, snatpool select --nat64 %s"
-                                  % (s, g64.get(s), l64.get(s)))
-            gold64 = {s: nat64_source(a) for s, a in g64.items()}
-        except Exception as e:
-            faults.append("cannot compute golden NAT64 addresses: %s" % e)
+        gold64 = {s: nat64_source(a)
+                  for s, a in golden(args, srcs64, True, faults).items()}
     # A NAT64 frame without a NAT64 choice passes unchanged.
     infos = [None if x and not gold64 else i for i, x in zip(infos, n64)]
     ntrans = sum(1 for i in infos if i is not None)

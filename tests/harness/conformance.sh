@@ -99,13 +99,11 @@ why_not() {
 	echo ""
 }
 
-# run H ALGO POOL SEED OUT [--bench]: one harness run, stdout in OUT.txt.
+# run H OUT ARGS...: one run of harness H, stdout in OUT.txt, stderr in OUT.err.
 run() {
-	h=$1 algo=$2 pool=$3 seed=$4 out=$5
-	shift 5
-	timeout -k 5 "$RUN_TIMEOUT" "$(prog_of "$h")" --algo "$algo" --pool "$pool" \
-		--seed "$seed" --in "$tmp/flows.pcap" --out "$out.pcap" "$@" \
-		>"$out.txt" 2>"$out.err"
+	h=$1 out=$2
+	shift 2
+	timeout -k 5 "$RUN_TIMEOUT" "$(prog_of "$h")" "$@" >"$out.txt" 2>"$out.err"
 }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -113,6 +111,29 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 last_err() {
 	r=$(grep -v '^[[:space:]]*$' "$1" | tail -n 1)
 	echo "${r:-no message}"
+}
+
+# run_case H NAME OUT ARGS...: harness H's run for a case (OUT.pcap, .txt,
+# .err); status 0 if it ran, else 1 with a FAIL line for NAME saying why it
+# could not start or how it ended.  ms: the run's wall time (0: none).
+run_case() {
+	h=$1 name=$2 o=$3
+	shift 3
+	ms=0
+	r=$(why_not "$h")
+	if [ -n "$r" ]; then
+		fail "$name: $r"
+		return 1
+	fi
+	rm -f "$o.pcap" "$o.txt" "$o.err"
+	t0=$(now_ms)
+	run "$h" "$o" "$@"
+	rc=$?
+	ms=$(( $(now_ms) - t0 ))
+	[ "$rc" = 0 ] && return 0
+	[ "$rc" = 124 ] && rc="timeout after ${RUN_TIMEOUT}s"
+	fail "$name: exit $rc: $(last_err "$o.err")"
+	return 1
 }
 
 if [ "$MODE" = bench ]; then
@@ -126,7 +147,8 @@ if [ "$MODE" = bench ]; then
 			continue
 		fi
 		for algo in $ALGOS; do
-			if run "$h" "$algo" "$pool" "$seed" "$tmp/b" --bench; then
+			if run "$h" "$tmp/b" --algo "$algo" --pool "$pool" --seed "$seed" \
+				--in "$tmp/flows.pcap" --out "$tmp/b.pcap" --bench; then
 				grep -E '^(ns_per_pkt|passthrough_ns_per_pkt|added_ns|cost|translate_ns)\.|^afxdp_handoff=' "$tmp/b.txt"
 			else
 				fail "bench $h $algo: exit $?: $(last_err "$tmp/b.err")"
@@ -144,24 +166,13 @@ for algo in $ALGOS; do
 		label="$algo n=$size"
 		set --
 		for h in $HARNESSES; do
-			r=$(why_not "$h")
-			if [ -n "$r" ]; then
-				fail "$h $label: $r"
-				continue
-			fi
 			o="$tmp/$h"
-			rm -f "$o.pcap" "$o.txt" "$o.err"
-			t0=$(now_ms)
-			run "$h" "$algo" "$pool" "$seed" "$o"
-			rc=$?
-			eval "ms_$h=\$(( \${ms_$h:-0} + $(now_ms) - t0 ))"
-			if [ "$rc" = 0 ]; then
+			if run_case "$h" "$h $label" "$o" --algo "$algo" --pool "$pool" \
+				--seed "$seed" --in "$tmp/flows.pcap" --out "$o.pcap"; then
 				[ "$h" = afxdp ] && handoffs="${handoffs:-} $(sed -n 's/^afxdp_handoff=//p' "$o.txt")"
 				set -- "$@" --run "$h=$o.pcap,$o.txt"
-			else
-				[ "$rc" = 124 ] && rc="timeout after ${RUN_TIMEOUT}s"
-				fail "$h $label: exit $rc: $(last_err "$o.err")"
 			fi
+			eval "ms_$h=\$(( \${ms_$h:-0} + ms ))"
 		done
 		t0=$(now_ms)
 		"$PYTHON3" "$top_srcdir/tests/harness/check_pcaps.py" \
@@ -197,24 +208,11 @@ echo "det capture: $(cat "$tmp/gendet.txt")"
 echo "$DET_CASES" | while IFS='|' read -r pbalgo pool subs bs hs; do
 	label="$pbalgo $pool $subs"
 	set --
-	for h in $hs; do
-		r=$(why_not "$h")
-		if [ -n "$r" ]; then
-			echo "FAIL det-$h $label: $r"
-			continue
-		fi
+	for h in $hs; do	# a subshell: FAIL lines are counted from det.txt
 		o="$tmp/det-$h"
-		rm -f "$o.pcap" "$o.txt" "$o.err"
-		timeout -k 5 "$RUN_TIMEOUT" "$(prog_of "$h")" --pbalgo "$pbalgo" --pool "$pool" \
+		run_case "$h" "det-$h $label" "$o" --pbalgo "$pbalgo" --pool "$pool" \
 			--subscribers "$subs" --block-size "$bs" --in "$tmp/det.pcap" \
-			--out "$o.pcap" >"$o.txt" 2>"$o.err"
-		rc=$?
-		if [ "$rc" = 0 ]; then
-			set -- "$@" --run "$h=$o.pcap,$o.txt"
-		else
-			[ "$rc" = 124 ] && rc="timeout after ${RUN_TIMEOUT}s"
-			echo "FAIL det-$h $label: exit $rc: $(last_err "$o.err")"
-		fi
+			--out "$o.pcap" && set -- "$@" --run "$h=$o.pcap,$o.txt"
 	done
 	"$PYTHON3" "$top_srcdir/tests/harness/check_det.py" --in "$tmp/det.pcap" \
 		--pbalgo "$pbalgo" --pool "$pool" --subscribers "$subs" --block-size "$bs" "$@" ||
