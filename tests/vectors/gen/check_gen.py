@@ -20,8 +20,8 @@ Usage: /usr/bin/python3 tests/vectors/gen/check_gen.py [--full]
 Prints "N passed, N failed"; exit 1 on any failure.  Never loads libsnatpool.
 """
 
+import functools
 import hashlib
-import io
 import ipaddress
 import json
 import os
@@ -38,17 +38,7 @@ import snatpool_maglev_v1 as maglev  # noqa: E402
 import snatpool_xxh3_v1 as xxh3v1  # noqa: E402
 import xpf_legacy_v0 as legacy  # noqa: E402
 import xpf_userspace_v1 as userspace  # noqa: E402
-
-passed = failed = 0
-
-
-def check(what, got, want):
-    global passed, failed
-    if got == want:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s: got %r, want %r" % (what, got, want))
+from common import check  # noqa: E402
 
 
 # --- SHA-256: FIPS 180-2 appendix B, and the empty message -----------------
@@ -259,89 +249,70 @@ FILES_X = {             # cross-family (NAT64) lines, schema /2
     "snatpool-xxh3-v1.nat64.jsonl": ("snatpool-xxh3-v1", xxh3v1),
     "snatpool-maglev-v1.nat64.jsonl": ("snatpool-maglev-v1", maglev),
 }
-for name, (algo, _) in FILES_X.items():
+
+
+def check_file(name, algo, ok):
+    """Check every line of the committed file @name with ok(algo, text, v),
+    v the parsed line; print the first three bad ones."""
     path = os.path.join(VECTORS, name)
     if not os.path.exists(path):
         check("%s present" % name, False, True)
-        continue
+        return
     bad = lines = 0
     with open(path) as f:
         for text in f:
             lines += 1
-            v = json.loads(text)
-            src = ipaddress.ip_address(v["src"])
-            address = ipaddress.ip_address(v["address"])
-            ok = (list(v) == KEYS_X and v["schema"] == common.SCHEMA_XFAMILY and
-                  v["algo"] == algo and v["algo_id"] == common.ALGO_IDS[algo] and
-                  v["family"] == 6 and v["xfamily"] == 4 and
-                  src.version == 6 and address.version == 4 and
-                  text == common.line_xfamily(algo, v["pool"], v["seed"], src,
-                                              v["index"], address) + "\n")
-            addrs = common.parse_spec(v["pool"])[4] if ok else []
-            ok = ok and 0 <= v["index"] < len(addrs) and addrs[v["index"]] == address
-            if not ok:
+            if not ok(algo, text, json.loads(text)):
                 bad += 1
                 if bad <= 3:
                     print("FAIL %s:%d: %s" % (name, lines, text.rstrip()))
     check("%s: %d lines well-formed" % (name, lines), bad, 0)
     check("%s: < 2 MB" % name, os.path.getsize(path) < 2_000_000, True)
 
-specs = {}
+
+@functools.lru_cache(maxsize=None)
+def pool(spec):
+    return common.parse_spec(spec)
+
+
+def xfamily_ok(algo, text, v):
+    src = ipaddress.ip_address(v["src"])
+    address = ipaddress.ip_address(v["address"])
+    ok = (list(v) == KEYS_X and v["schema"] == common.SCHEMA_XFAMILY and
+          v["algo"] == algo and v["algo_id"] == common.ALGO_IDS[algo] and
+          v["family"] == 6 and v["xfamily"] == 4 and
+          src.version == 6 and address.version == 4 and
+          text == common.line_xfamily(algo, v["pool"], v["seed"], src,
+                                      v["index"], address) + "\n")
+    addrs = pool(v["pool"])[4] if ok else []
+    return ok and 0 <= v["index"] < len(addrs) and addrs[v["index"]] == address
+
+
+def single_ok(algo, text, v):
+    src = ipaddress.ip_address(v["src"])
+    address = ipaddress.ip_address(v["address"])
+    ok = (list(v) == KEYS and v["schema"] == common.SCHEMA and
+          v["algo"] == algo and v["algo_id"] == common.ALGO_IDS[algo] and
+          v["family"] == src.version and
+          text == common.line(algo, v["pool"], v["seed"], src, v["index"],
+                              address) + "\n")
+    addrs = pool(v["pool"])[src.version]
+    return ok and 0 <= v["index"] < len(addrs) and addrs[v["index"]] == address
+
+
+for name, (algo, _) in FILES_X.items():
+    check_file(name, algo, xfamily_ok)
 for name, (algo, _) in FILES.items():
-    path = os.path.join(VECTORS, name)
-    if not os.path.exists(path):
-        check("%s present" % name, False, True)
-        continue
-    bad = lines = 0
-    with open(path) as f:
-        for text in f:
-            lines += 1
-            v = json.loads(text)
-            ok = (list(v) == KEYS and v["schema"] == common.SCHEMA and
-                  v["algo"] == algo and v["algo_id"] == common.ALGO_IDS[algo] and
-                  text == common.line(algo, v["pool"], v["seed"],
-                                      ipaddress.ip_address(v["src"]), v["index"],
-                                      ipaddress.ip_address(v["address"])) + "\n")
-            src = ipaddress.ip_address(v["src"])
-            ok = ok and v["family"] == src.version
-            if v["pool"] not in specs:
-                specs[v["pool"]] = common.parse_spec(v["pool"])
-            addrs = specs[v["pool"]][src.version]
-            ok = ok and 0 <= v["index"] < len(addrs) and \
-                addrs[v["index"]] == ipaddress.ip_address(v["address"])
-            if not ok:
-                bad += 1
-                if bad <= 3:
-                    print("FAIL %s:%d: %s" % (name, lines, text.rstrip()))
-    check("%s: %d lines well-formed" % (name, lines), bad, 0)
-    check("%s: < 2 MB" % name, os.path.getsize(path) < 2_000_000, True)
+    check_file(name, algo, single_ok)
 
 # --- --full: regenerate and compare --------------------------------------
 if "--full" in sys.argv[1:]:
-    for name, (algo, mod) in FILES.items():
-        if mod is None:
-            continue
-        out = io.StringIO()
-        mod_main = mod.main
-        saved, sys.stdout = sys.stdout, out
-        try:
-            mod_main()
-        finally:
-            sys.stdout = saved
-        with open(os.path.join(VECTORS, name)) as f:
-            check("%s regenerates identically" % name, out.getvalue() == f.read(),
-                  True)
-    for name, (algo, mod) in FILES_X.items():
-        out = io.StringIO()
-        saved, sys.stdout = sys.stdout, out
-        saved_argv, sys.argv = sys.argv, [sys.argv[0], "--nat64"]
-        try:
-            mod.main()
-        finally:
-            sys.stdout, sys.argv = saved, saved_argv
-        with open(os.path.join(VECTORS, name)) as f:
-            check("%s regenerates identically" % name, out.getvalue() == f.read(),
-                  True)
+    for files, args in ((FILES, []), (FILES_X, ["--nat64"])):
+        for name, (algo, mod) in files.items():
+            if mod is None:
+                continue
+            with open(os.path.join(VECTORS, name)) as f:
+                check("%s regenerates identically" % name,
+                      common.run_main(mod.main, args) == f.read(), True)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+common.check_done()

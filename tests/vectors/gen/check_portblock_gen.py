@@ -13,7 +13,6 @@ Usage: /usr/bin/python3 tests/vectors/gen/check_portblock_gen.py
 Prints "N passed, N failed"; exit 1 on any failure.
 """
 
-import io
 import ipaddress
 import os
 import sys
@@ -21,21 +20,12 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import common  # noqa: E402
 import portblock_common as pc  # noqa: E402
 import snatpool_spread_v1 as spread  # noqa: E402
 import vpp_det44_v0 as vpp  # noqa: E402
 import xpf_det_v0 as xpf  # noqa: E402
-
-passed = failed = 0
-
-
-def check(what, got, want):
-    global passed, failed
-    if got == want:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s: got %r, want %r" % (what, got, want))
+from common import check  # noqa: E402
 
 
 def refused(model, cfg):
@@ -77,16 +67,9 @@ check("spread 5", p.forward(A("10.0.0.5")), (A("198.51.100.2"), 1280, 1535, 5))
 
 for mod, name in ((spread, "snatpool-spread-v1"), (xpf, "xpf-det-v0"), (vpp, "vpp-det44-v0")):
     path = os.path.join(os.path.dirname(HERE), "portblock", name + ".jsonl")
-    buf = io.StringIO()
-    saved = sys.stdout
-    sys.stdout = buf
-    try:
-        mod.main()
-    finally:
-        sys.stdout = saved
     with open(path) as f:
         committed = f.read()
-    check("%s regenerates byte for byte" % name, buf.getvalue() == committed, True)
+    check("%s regenerates byte for byte" % name, common.run_main(mod.main) == committed,
+          True)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+common.check_done()

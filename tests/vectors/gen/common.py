@@ -16,11 +16,15 @@ or call the library.  This module holds what they share:
   * line_xfamily() and generate_nat64(): cross-family (NAT64) lines, schema
     snatpool-vectors/2, which adds "xfamily" (the family of "address")
     after "family"; a /1 reader refuses the schema instead of checking the
-    line as a single-family one.
+    line as a single-family one;
+  * main(): the command line of a generator with a --nat64 file;
+  * check(), check_done() and run_main(): the self-checks' tally and a
+    generator's output captured in memory (also check_portblock_gen.py's).
 """
 
 import collections
 import functools
+import io
 import ipaddress
 import json
 import random
@@ -258,21 +262,22 @@ def few_sources(fam, count=12):
 # Output
 # ---------------------------------------------------------------------------
 
-def line(algo, pool, seed, src, index, address):
-    """One vector line, keys in the frozen order, compact separators."""
+def _line(schema, algo, pool, seed, src, index, address):
+    """One line of @schema, keys in the frozen order, compact separators;
+    only a cross-family (/2) line carries "xfamily", right after "family"."""
     if not 0 <= seed <= U64:
         raise ValueError("seed out of u64 range")
-    return json.dumps({
-        "schema": SCHEMA,
-        "algo": algo,
-        "algo_id": ALGO_IDS[algo],
-        "family": src.version,
-        "pool": pool,
-        "seed": seed,
-        "src": str(src),
-        "index": index,
-        "address": str(address),
-    }, separators=(",", ":"))
+    d = {"schema": schema, "algo": algo, "algo_id": ALGO_IDS[algo],
+         "family": src.version}
+    if schema == SCHEMA_XFAMILY:
+        d["xfamily"] = address.version
+    d.update(pool=pool, seed=seed, src=str(src), index=index, address=str(address))
+    return json.dumps(d, separators=(",", ":"))
+
+
+def line(algo, pool, seed, src, index, address):
+    """One single-family vector line (schema /1)."""
+    return _line(SCHEMA, algo, pool, seed, src, index, address)
 
 
 def emit(lines, out=None):
@@ -313,20 +318,7 @@ def generate(algo, pick, seeds=(0,), few_seeds=(), nf_only=False):
 
 def line_xfamily(algo, pool, seed, src, index, address):
     """One cross-family line: schema /2, "xfamily" after "family"."""
-    if not 0 <= seed <= U64:
-        raise ValueError("seed out of u64 range")
-    return json.dumps({
-        "schema": SCHEMA_XFAMILY,
-        "algo": algo,
-        "algo_id": ALGO_IDS[algo],
-        "family": src.version,
-        "xfamily": address.version,
-        "pool": pool,
-        "seed": seed,
-        "src": str(src),
-        "index": index,
-        "address": str(address),
-    }, separators=(",", ":"))
+    return _line(SCHEMA_XFAMILY, algo, pool, seed, src, index, address)
 
 
 @functools.lru_cache(maxsize=None)
@@ -370,6 +362,15 @@ def generate_nat64(algo, pick, seeds=(0,), few_seeds=()):
                 yield line_xfamily(algo, spec, seed, src, i, addrs[i])
 
 
+def main(algo, pick, pick_nat64, seeds=(0,), few_seeds=()):
+    """The main() of a generator that also writes a NAT64 file: the
+    single-family lines, or with --nat64 (the only argument) the NAT64 ones."""
+    if sys.argv[1:] == ["--nat64"]:
+        emit(generate_nat64(algo, pick_nat64, seeds=seeds, few_seeds=few_seeds))
+    else:
+        emit(generate(algo, pick, seeds=seeds, few_seeds=few_seeds))
+
+
 # Octet helpers shared by the models.
 
 def le32(b, off=0):
@@ -378,3 +379,37 @@ def le32(b, off=0):
 
 def mulhi(a, b):
     return (a * b) >> 64
+
+
+# ---------------------------------------------------------------------------
+# The self-checks (check_gen.py, check_portblock_gen.py)
+# ---------------------------------------------------------------------------
+
+_tally = {"passed": 0, "failed": 0}
+
+
+def check(what, got, want):
+    """Count one check; print it if @got is not @want."""
+    if got == want:
+        _tally["passed"] += 1
+    else:
+        _tally["failed"] += 1
+        print("FAIL %s: got %r, want %r" % (what, got, want))
+
+
+def check_done():
+    """Print the tally and exit, 1 if any check failed."""
+    print("%(passed)d passed, %(failed)d failed" % _tally)
+    sys.exit(1 if _tally["failed"] else 0)
+
+
+def run_main(main, args=()):
+    """What a generator's main() writes to stdout when run with @args."""
+    out = io.StringIO()
+    saved = sys.stdout, sys.argv
+    sys.stdout, sys.argv = out, [sys.argv[0]] + list(args)
+    try:
+        main()
+    finally:
+        sys.stdout, sys.argv = saved
+    return out.getvalue()

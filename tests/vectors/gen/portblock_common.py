@@ -24,7 +24,8 @@ subscriber whose block holds (address, port), or none.
 import ipaddress
 import json
 import random
-import sys
+
+import common
 
 SCHEMA = "snatpool-portblock-vectors/1"
 PBALGO_IDS = {          # frozen, docs/algorithms.md
@@ -110,7 +111,6 @@ def generate(model, cfgs, seed):
         by_addr = {}
         for (addr, lo), (sub, ident, hi) in blocks.items():
             by_addr.setdefault(addr, []).append((lo, hi, sub, ident))
-        ports = set()
         for addr in plan.addresses():
             spans = sorted(by_addr.get(addr, []))
             cand = {0, 1, 1023, 1024, 65535, cfg["ports"][0], cfg["ports"][1],
@@ -120,7 +120,6 @@ def generate(model, cfgs, seed):
             for _ in range(4):
                 cand.add(rng.randrange(0, 65536))
             for p in sorted(cand):
-                ports.add(p)
                 yield reverse_line(cfg, addr, p, lookup(spans, p))
         for addr in plan.foreign():
             for p in (cfg["ports"][0], 40000):
@@ -134,11 +133,7 @@ def lookup(spans, port):
     return None
 
 
-def emit(lines, out=None):
-    out = out or sys.stdout
-    for ln in lines:
-        out.write(ln)
-        out.write("\n")
+emit = common.emit      # plain output, shared with the selection generators
 
 
 def parse_ports(text):

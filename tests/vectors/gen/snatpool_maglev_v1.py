@@ -113,12 +113,7 @@ def pick_nat64(addrs4, seed, src):
 
 
 def main():
-    if sys.argv[1:] == ["--nat64"]:
-        common.emit(common.generate_nat64(ALGO, pick_nat64, seeds=(0,),
-                                          few_seeds=common.SEEDS[1:]))
-    else:
-        common.emit(common.generate(ALGO, pick, seeds=(0,),
-                                    few_seeds=common.SEEDS[1:]))
+    common.main(ALGO, pick, pick_nat64, few_seeds=common.SEEDS[1:])
 
 
 if __name__ == "__main__":
